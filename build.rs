@@ -1,0 +1,31 @@
+//! Stamps the version line with the commit (Docker's `docker info` reads `- git.<hash>` from it) and sets
+//! the link for a binary with its own `_start` and no unwinder.
+
+use std::process::Command;
+
+fn main() {
+    let hash = Command::new("git")
+        .args(["rev-parse", "--short=7", "HEAD"])
+        .output()
+        .ok()
+        .filter(|out| out.status.success())
+        .and_then(|out| String::from_utf8(out.stdout).ok())
+        .map(|hash| hash.trim().to_owned());
+    let suffix = hash.map(|h| format!(" - git.{h}")).unwrap_or_default();
+    println!("cargo:rustc-env=PIDONE_GIT={suffix}");
+    println!("cargo:rerun-if-changed=.git/HEAD");
+    println!("cargo:rerun-if-changed=.git/logs/HEAD");
+
+    if std::env::var("CARGO_CFG_TARGET_ENV").as_deref() == Ok("musl") {
+        // Nothing unwinds (panic=abort), but fat LTO inherits core's unwind-table flag and would keep
+        // ~2.5 KB of .eh_frame: drop it at link time.
+        let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+        let script = format!("{out}/no-unwind-tables.ld");
+        std::fs::write(&script, "SECTIONS { /DISCARD/ : { *(.eh_frame) *(.eh_frame_hdr) } } INSERT AFTER .text;\n")
+            .expect("OUT_DIR is writable");
+        println!("cargo:rustc-link-arg-bins=-T{script}");
+    } else {
+        // A host build (for `cargo test`) links through cc, whose C start files would bring a second _start.
+        println!("cargo:rustc-link-arg-bins=-nostartfiles");
+    }
+}

@@ -1,0 +1,157 @@
+//! pidone: a tiny init for containers. It runs a program as its only child, forwards every signal to
+//! it, reaps every zombie, and exits with the program's status: tini's job, without a libc.
+//! ARCHITECTURE.md has the bird's-eye view; `run` below is the whole life of the process. This library
+//! is the shipped binary's body (`src/main.rs` only adds the entry point) and, with std, its unit tests.
+
+#![cfg_attr(not(test), no_std)]
+
+mod cli;
+mod exit;
+pub mod log;
+mod signals;
+mod spawn;
+mod supervise;
+pub mod sys;
+
+use cli::{Action, Error};
+use log::{Level, Line};
+use rustix::io::Errno;
+use rustix::process::{self, Pid, Signal};
+use signals::SigSet;
+
+const VERSION: &str = concat!("pidone version ", env!("CARGO_PKG_VERSION"), env!("PIDONE_GIT"), "\n");
+const LICENSE: &[u8] = include_bytes!("../LICENSE");
+
+/// From the kernel's argv and envp to pidone's exit code.
+pub fn run(argv: *mut *const u8, envp: *const *const u8) -> i32 {
+    let (mut config, action) = match cli::parse(CStrings(argv)) {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            usage_error(e);
+            return 1;
+        }
+    };
+    let program = match action {
+        Action::Run { program } => program,
+        Action::Help => return print(USAGE_BYTES),
+        Action::Version => return print(VERSION.as_bytes()),
+        Action::License => return print(LICENSE),
+    };
+    config.apply_env(CStrings(envp));
+    log::set_verbosity(config.verbosity);
+
+    let inherited = match sys::set_signal_mask(&SigSet::supervised()) {
+        Ok(mask) => mask,
+        Err(e) => {
+            log::fatal(b"sigprocmask failed", e);
+            return 1;
+        }
+    };
+    if let Some(sig) = config.parent_death_signal {
+        // SAFETY: cli::parse only yields signal numbers in 1..=64; no libc reserves any of them here.
+        let signal = unsafe { Signal::from_raw_unchecked(sig as i32) };
+        if let Err(e) = process::set_parent_process_death_signal(Some(signal)) {
+            log::fatal(b"Failed to set up parent death signal", e);
+            return 1;
+        }
+    }
+    if config.subreaper {
+        match process::set_child_subreaper(Some(process::getpid())) {
+            Ok(()) => {}
+            Err(Errno::INVAL) => {
+                log::note(Level::Fatal, b"PR_SET_CHILD_SUBREAPER is unavailable here: -s needs Linux >= 3.4");
+                return 1;
+            }
+            Err(e) => {
+                log::fatal(b"Failed to register as child subreaper", e);
+                return 1;
+            }
+        }
+        log::note(Level::Trace, b"Registered as child subreaper");
+    }
+    warn_if_not_a_reaper();
+    // SAFETY: `program` < argc (cli::parse saw an argument there) and >= 1, as spawn requires.
+    let child = match spawn::spawn(unsafe { argv.add(program) }, envp, inherited) {
+        Ok(pid) => pid,
+        Err(e) => {
+            log::fatal(b"fork failed", e);
+            return 1;
+        }
+    };
+    supervise::supervise(child, &config)
+}
+
+const USAGE_BYTES: &[u8] = cli::USAGE.as_bytes();
+
+fn print(text: &[u8]) -> i32 {
+    log::write_all(1, text);
+    0
+}
+
+/// One line saying what is wrong, then the usage, on stderr.
+fn usage_error(e: Error) {
+    let mut line = match e {
+        Error::BadSignal(_) | Error::BadCode(_) => Line::new(Level::Fatal, process::getpid().as_raw_nonzero().get()),
+        _ => Line::bare(),
+    };
+    match e {
+        Error::UnknownOption(c) => line.s(b"pidone: invalid option -- '").s(&[c]).s(b"'"),
+        Error::MissingArgument(c) => line.s(b"pidone: option requires an argument -- '").s(&[c]).s(b"'"),
+        Error::BadSignal(v) => line.s(b"Not a valid option for -p: ").s(v),
+        Error::BadCode(v) => line.s(b"Not a valid option for -e: ").s(v),
+        Error::NoProgram => line.s(b"pidone: no program to run"),
+    }
+    .send();
+    log::write_all(2, USAGE_BYTES);
+}
+
+/// Orphans are re-parented to PID 1 or to the nearest subreaper; anywhere else pidone cannot reap them.
+fn warn_if_not_a_reaper() {
+    if process::getpid() == Pid::INIT {
+        return;
+    }
+    match process::child_subreaper() {
+        Ok(Some(_)) => {}
+        Ok(None) => log::note(
+            Level::Warn,
+            b"pidone is not PID 1 and not a child subreaper, so orphans are not re-parented to it and \
+              zombie reaping won't work.\n\
+              Run pidone as PID 1, or pass -s or set TINI_SUBREAPER to register it as a child subreaper.",
+        ),
+        Err(e) => {
+            log::line(Level::Debug, |l| {
+                l.s(b"Failed to read child subreaper attribute: ").err(e);
+            });
+        }
+    }
+}
+
+/// The bytes of a NUL-terminated string, without the NUL.
+///
+/// # Safety
+/// `p` points to a NUL-terminated string that lives, unchanged, as long as the process (as the kernel's
+/// argument and environment strings do).
+pub unsafe fn cstr(p: *const u8) -> &'static [u8] {
+    // SAFETY: forwarded from the caller.
+    unsafe { core::ffi::CStr::from_ptr(p.cast()).to_bytes() }
+}
+
+/// The strings of a NULL-terminated vector such as argv or envp.
+#[derive(Clone, Copy)]
+pub struct CStrings(pub *const *const u8);
+
+impl Iterator for CStrings {
+    type Item = &'static [u8];
+
+    fn next(&mut self) -> Option<&'static [u8]> {
+        // SAFETY: the vector is NULL-terminated and never read past the NULL; its strings are the kernel's.
+        unsafe {
+            let p = *self.0;
+            if p.is_null() {
+                return None;
+            }
+            self.0 = self.0.add(1);
+            Some(cstr(p))
+        }
+    }
+}

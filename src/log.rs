@@ -1,0 +1,198 @@
+//! Diagnostics: `[LEVEL pidone (PID)] message` lines, all on stderr (never mixed into the child's stdout),
+//! each built in a fixed buffer and written with one write(2).
+
+use core::sync::atomic::{AtomicU32, Ordering};
+use rustix::io::Errno;
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+pub enum Level {
+    Fatal,
+    Warn,
+    Info,
+    Debug,
+    Trace,
+}
+
+impl Level {
+    fn tag(self) -> &'static [u8] {
+        match self {
+            Level::Fatal => b"FATAL",
+            Level::Warn => b"WARN ",
+            Level::Info => b"INFO ",
+            Level::Debug => b"DEBUG",
+            Level::Trace => b"TRACE",
+        }
+    }
+}
+
+/// tini's scale: FATAL always, WARN from 1 (the default), INFO from 2, DEBUG from 3, TRACE from 4.
+static VERBOSITY: AtomicU32 = AtomicU32::new(1);
+
+pub fn set_verbosity(v: u32) {
+    VERBOSITY.store(v, Ordering::Relaxed);
+}
+
+/// Writes the line that `fill` builds, unless the verbosity hides `level`. The line lives in this frame:
+/// it is never moved, which matters in a binary whose memcpy is a byte loop.
+pub fn line(level: Level, fill: impl FnOnce(&mut Line)) {
+    if level as u32 <= VERBOSITY.load(Ordering::Relaxed) {
+        let mut line = Line::new(level, rustix::process::getpid().as_raw_nonzero().get());
+        fill(&mut line);
+        line.send();
+    }
+}
+
+/// A fixed message at `level`.
+pub fn note(level: Level, text: &[u8]) {
+    line(level, |l| {
+        l.s(text);
+    });
+}
+
+/// `what: <strerror text>` at FATAL.
+pub fn fatal(what: &[u8], e: Errno) {
+    line(Level::Fatal, |l| {
+        l.s(what).s(b": ").err(e);
+    });
+}
+
+/// Long enough for any message with a program name of a few hundred bytes; longer text is cut.
+const CAPACITY: usize = 512;
+
+pub struct Line {
+    buf: [u8; CAPACITY],
+    len: usize,
+}
+
+impl Line {
+    pub fn new(level: Level, pid: i32) -> Line {
+        let mut line = Line { buf: [0; CAPACITY], len: 0 };
+        line.s(b"[").s(level.tag()).s(b" pidone (").n(i64::from(pid)).s(b")] ");
+        line
+    }
+
+    /// A line with no prefix, for messages that imitate getopt's.
+    pub fn bare() -> Line {
+        Line { buf: [0; CAPACITY], len: 0 }
+    }
+
+    /// Appends bytes, cutting what does not fit (one byte stays free for the newline).
+    pub fn s(&mut self, bytes: &[u8]) -> &mut Line {
+        let room = CAPACITY - 1 - self.len;
+        let take = bytes.len().min(room);
+        self.buf[self.len..self.len + take].copy_from_slice(&bytes[..take]);
+        self.len += take;
+        self
+    }
+
+    /// Appends a decimal number.
+    pub fn n(&mut self, n: i64) -> &mut Line {
+        let mut digits = [0u8; 20];
+        let mut i = digits.len();
+        let mut v = n.unsigned_abs();
+        loop {
+            i -= 1;
+            digits[i] = b'0' + (v % 10) as u8;
+            v /= 10;
+            if v == 0 {
+                break;
+            }
+        }
+        if n < 0 {
+            self.s(b"-");
+        }
+        self.s(&digits[i..])
+    }
+
+    pub fn sig(&mut self, sig: u32) -> &mut Line {
+        let (prefix, base, num) = crate::signals::name(sig);
+        self.s(prefix).s(base);
+        if let Some(k) = num {
+            self.n(i64::from(k));
+        }
+        self
+    }
+
+    /// Appends strerror(3)'s text for the errors pidone can meet, or `error N`.
+    pub fn err(&mut self, e: Errno) -> &mut Line {
+        match describe(e) {
+            Some(text) => self.s(text),
+            None => self.s(b"error ").n(i64::from(e.raw_os_error())),
+        }
+    }
+
+    #[cfg(test)]
+    pub fn text(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+
+    /// Ends the line and writes it to stderr. A closed or broken stderr loses the message, nothing more.
+    pub fn send(&mut self) {
+        self.buf[self.len] = b'\n';
+        write_all(2, &self.buf[..=self.len]);
+    }
+}
+
+/// strerror(3)'s texts for errno 1..=40 (the classic range, the same on x86_64 and aarch64), one a line.
+const ERRNO_TEXTS: &[u8] = b"Operation not permitted\nNo such file or directory\nNo such process\n\
+    Interrupted system call\nInput/output error\nNo such device or address\nArgument list too long\n\
+    Exec format error\nBad file descriptor\nNo child processes\nResource temporarily unavailable\n\
+    Cannot allocate memory\nPermission denied\nBad address\nBlock device required\n\
+    Device or resource busy\nFile exists\nInvalid cross-device link\nNo such device\nNot a directory\n\
+    Is a directory\nInvalid argument\nToo many open files in system\nToo many open files\n\
+    Inappropriate ioctl for device\nText file busy\nFile too large\nNo space left on device\n\
+    Illegal seek\nRead-only file system\nToo many links\nBroken pipe\nNumerical argument out of domain\n\
+    Numerical result out of range\nResource deadlock avoided\nFile name too long\nNo locks available\n\
+    Function not implemented\nDirectory not empty\nToo many levels of symbolic links";
+
+fn describe(e: Errno) -> Option<&'static [u8]> {
+    let n = usize::try_from(e.raw_os_error()).ok()?.checked_sub(1)?;
+    ERRNO_TEXTS.split(|&c| c == b'\n').nth(n)
+}
+
+/// Writes all of `bytes` to `fd`, retrying short writes; gives up silently on an error.
+pub fn write_all(fd: i32, mut bytes: &[u8]) {
+    // SAFETY: pidone never closes or reuses fds 0-2. If the caller started it with `fd` closed, write(2)
+    // fails with EBADF and the bytes are dropped; no memory is involved but `bytes`.
+    let fd = unsafe { rustix::fd::BorrowedFd::borrow_raw(fd) };
+    while !bytes.is_empty() {
+        match rustix::io::write(fd, bytes) {
+            Ok(0) => return,
+            Ok(n) => bytes = &bytes[n.min(bytes.len())..],
+            Err(Errno::INTR) => {}
+            Err(_) => return,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(line: &Line) -> String {
+        String::from_utf8(line.text().to_vec()).unwrap()
+    }
+
+    #[test]
+    fn prefix_matches_tini_layout() {
+        assert_eq!(text(&Line::new(Level::Warn, 1)), "[WARN  pidone (1)] ");
+        assert_eq!(text(Line::new(Level::Trace, 4242).s(b"x")), "[TRACE pidone (4242)] x");
+    }
+
+    #[test]
+    fn numbers_signals_and_errors() {
+        let mut l = Line::bare();
+        l.n(0).s(b" ").n(-17).s(b" ").n(i64::MIN).s(b" ").sig(15).s(b" ").sig(35).s(b" ").sig(33);
+        l.s(b" ").err(Errno::NOENT).s(b" ").err(Errno::from_raw_os_error(133));
+        l.s(b" ").err(Errno::PERM).s(b" ").err(Errno::LOOP).s(b" ").err(Errno::from_raw_os_error(41));
+        assert_eq!(text(&l), "0 -17 -9223372036854775808 SIGTERM SIGRTMIN+1 signal 33 No such file or directory error 133 \
+             Operation not permitted Too many levels of symbolic links error 41");
+    }
+
+    #[test]
+    fn long_text_is_cut_leaving_room_for_the_newline() {
+        let mut l = Line::new(Level::Fatal, 7);
+        l.s(&[b'a'; 2000]).n(12345);
+        assert_eq!(l.text().len(), CAPACITY - 1);
+    }
+}

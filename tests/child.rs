@@ -1,0 +1,83 @@
+//! What the program inherits: signal mask and dispositions, stdin, environment and arguments byte for
+//! byte, the terminal's foreground.
+
+mod common;
+use common::*;
+
+fn status_field(status: &str, name: &str) -> u64 {
+    let line = status.lines().find(|l| l.starts_with(name)).unwrap_or_else(|| panic!("no {name} in {status}"));
+    u64::from_str_radix(line.split_whitespace().last().unwrap(), 16).unwrap()
+}
+
+#[test]
+fn inherited_blocked_and_ignored_signals_reach_the_grandchild() {
+    // env blocks and ignores, then execs pidone, which stays PID 1; cat is pidone's grandchild. bash, not
+    // dash (which clears its mask at start-up), and `; :` keeps cat a grandchild rather than exec'd.
+    let prefix = ["env", "--block-signal=TERM", "--block-signal=TTIN", "--block-signal=ILL",
+                  "--ignore-signal=INT", "--ignore-signal=TTOU", "--ignore-signal=SEGV"];
+    let grandchild = ["/bin/bash", "-c", "cat /proc/self/status; :"];
+    let done = run(as_init_via(&prefix, &[&["--"][..], &grandchild].concat()));
+    assert_eq!(done.code(), 0, "{}", done.stderr);
+    let (blocked, ignored) = (status_field(&done.stdout, "SigBlk:"), status_field(&done.stdout, "SigIgn:"));
+    let bit = |n: u32| 1u64 << (n - 1);
+    assert_eq!(blocked & (bit(15) | bit(21) | bit(4)), bit(15) | bit(21) | bit(4), "{blocked:x}");
+    assert_eq!(ignored & (bit(2) | bit(22) | bit(11)), bit(2) | bit(22) | bit(11), "{ignored:x}");
+    // Exactly what the same chain gives without pidone in it.
+    let mut direct = unshare();
+    direct.args(prefix).args(grandchild);
+    let reference = run(direct);
+    assert_eq!(blocked, status_field(&reference.stdout, "SigBlk:"));
+    assert_eq!(ignored, status_field(&reference.stdout, "SigIgn:"));
+}
+
+#[test]
+fn stdin_passes_through() {
+    let done = run_with_input(as_init(&["/bin/sh"]), b"echo from-stdin; exit 3\n");
+    assert_eq!((done.code(), done.stdout.as_str()), (3, "from-stdin\n"));
+    let done = run_with_input(as_init(&["--", "cat"]), b"hello\nworld");
+    assert_eq!(done.stdout, "hello\nworld");
+}
+
+#[test]
+fn environment_and_arguments_pass_byte_for_byte() {
+    let mut cmd = as_init(&["--", "/usr/bin/env"]);
+    cmd.env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("TINI_VERBOSITY", "1")
+        .env(bytes(b"ODD\xff"), bytes(b"value \xfe\x01 with spaces="))
+        .env("EMPTY", "");
+    let done = run(cmd);
+    let mut got: Vec<&[u8]> = done.raw_stdout.split(|&c| c == b'\n').filter(|l| !l.is_empty()).collect();
+    got.sort();
+    let mut want: Vec<&[u8]> =
+        vec![b"EMPTY=", b"ODD\xff=value \xfe\x01 with spaces=", b"PATH=/usr/bin:/bin", b"TINI_VERBOSITY=1"];
+    want.sort();
+    assert_eq!(got, want);
+
+    // printf writes each argument back between brackets, as it came.
+    let args: [&[u8]; 5] = [b"plain", b"\xff\xfe invalid utf-8", b"", b"with\nnewline", b"-l"];
+    let mut cmd = as_init(&["/usr/bin/printf", "[%s]"]);
+    cmd.args(args.iter().map(|a| bytes(a)));
+    let done = run(cmd);
+    let want: Vec<u8> = args.iter().flat_map(|a| [&b"["[..], a, b"]"].concat()).collect();
+    assert_eq!(done.raw_stdout, want);
+}
+
+#[test]
+fn ctrl_c_on_a_terminal_reaches_the_program_in_the_foreground() {
+    // `script` gives the command a pseudo-terminal; ^C written to it becomes SIGINT for the terminal's
+    // foreground process group, which pidone's child took over with tcsetpgrp.
+    let program = pidone_argv().iter().map(|a| a.to_str().unwrap().to_owned()).collect::<Vec<_>>().join(" ");
+    let unshare = if rustix::process::geteuid().is_root() { "unshare" } else { "unshare --user --map-root-user" };
+    let inner = format!("{unshare} --pid --fork --mount-proc --kill-child {program} -vv -- /bin/bash -c \
+                         'echo loop-ready; while :; do sleep 0.05; done'");
+    let mut cmd = std::process::Command::new("script");
+    cmd.args(["-qfec", &inner, "/dev/null"]);
+    let mut s = Session::start_with_stdin(&mut cmd, std::process::Stdio::piped());
+    s.wait_for_substring("loop-ready");
+    s.write_stdin(b"\x03");
+    let done = s.finish();
+    assert_eq!(done.code(), 130, "stdout: {}\nstderr: {}", done.stdout, done.stderr);
+    // pidone was not in the foreground group: it never had to forward the SIGINT itself.
+    assert!(!done.stdout.contains("Passing signal"), "{}", done.stdout);
+}

@@ -1,0 +1,273 @@
+//! The harness every integration test uses: runs the real pidone binary, as PID 1 of a fresh PID
+//! namespace (or as PID 2 under a shell, for the not-PID-1 cases), with a deadline on every wait and
+//! no process left behind, even when a test fails.
+//!
+//! The binary is `$PIDONE_BIN` (`cargo xtask test` points it at the static `target/dist` builds), else
+//! the host build cargo makes for these tests. `$PIDONE_RUNNER` (e.g. `qemu-aarch64-static`) goes in
+//! front of it, for the arm64 build.
+#![allow(dead_code)] // each test file uses its own part of the harness
+
+use std::ffi::OsStr;
+use std::io::Read;
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::process::CommandExt;
+use std::path::PathBuf;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+use rustix::process::{Pid, Signal};
+
+/// Generous: a loaded 2-core machine, or qemu-user, can be slow. Only a hang gets near it.
+pub const DEADLINE: Duration = Duration::from_secs(30);
+
+pub fn pidone() -> PathBuf {
+    match std::env::var_os("PIDONE_BIN") {
+        Some(path) => PathBuf::from(path),
+        None => PathBuf::from(env!("CARGO_BIN_EXE_pidone")),
+    }
+}
+
+/// True when the binary runs under qemu-user, whose own threads make some measurements meaningless.
+pub fn emulated() -> bool {
+    std::env::var_os("PIDONE_RUNNER").is_some()
+}
+
+/// The words that run pidone: the emulator, if any, then the binary.
+pub fn pidone_argv() -> Vec<std::ffi::OsString> {
+    let mut argv = Vec::new();
+    if let Some(runner) = std::env::var_os("PIDONE_RUNNER") {
+        argv.push(runner);
+    }
+    argv.push(pidone().into_os_string());
+    argv
+}
+
+/// A tool's full path, found in this process's PATH, so that a test may give the child another PATH.
+pub fn tool(name: &str) -> PathBuf {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(name))
+        .find(|candidate| candidate.is_file())
+        .unwrap_or_else(|| panic!("{name} is not installed (the test suite needs it)"))
+}
+
+fn is_root() -> bool {
+    rustix::process::geteuid().is_root()
+}
+
+/// `unshare` for a fresh PID namespace (and a user namespace when not root). `--kill-child` makes the
+/// namespace die with unshare; PR_SET_PDEATHSIG makes unshare die with this test's thread.
+pub fn unshare() -> Command {
+    let mut cmd = Command::new(tool("unshare"));
+    if !is_root() {
+        cmd.args(["--user", "--map-root-user"]);
+    }
+    cmd.args(["--pid", "--fork", "--mount-proc", "--kill-child"]);
+    // SAFETY: prctl is async-signal-safe and touches no memory of the parent.
+    unsafe {
+        cmd.pre_exec(|| {
+            rustix::process::set_parent_process_death_signal(Some(Signal::KILL))
+                .map_err(|e| std::io::Error::from_raw_os_error(e.raw_os_error()))
+        });
+    }
+    cmd
+}
+
+/// pidone as PID 1 of a new PID namespace, with these arguments.
+pub fn as_init<S: AsRef<OsStr>>(args: &[S]) -> Command {
+    let mut cmd = unshare();
+    cmd.args(pidone_argv()).args(args);
+    cmd
+}
+
+/// pidone as PID 1, started through `prefix` (e.g. `env --block-signal=...`), which must exec it.
+pub fn as_init_via<S: AsRef<OsStr>>(prefix: &[&str], args: &[S]) -> Command {
+    let mut cmd = unshare();
+    cmd.args(prefix).args(pidone_argv()).args(args);
+    cmd
+}
+
+/// pidone as PID 2 of a new PID namespace: a shell is PID 1 and waits for it.
+pub fn below_init<S: AsRef<OsStr>>(args: &[S]) -> Command {
+    let mut cmd = unshare();
+    cmd.args(["/bin/sh", "-c", "\"$@\"", "sh"]).args(pidone_argv()).args(args);
+    cmd
+}
+
+/// A started command with its output collected as it comes.
+pub struct Session {
+    child: Child,
+    chunks: Receiver<Vec<u8>>,
+    stdout: Vec<u8>,
+    stderr: Option<JoinHandle<Vec<u8>>>,
+}
+
+pub struct Finished {
+    pub status: ExitStatus,
+    /// Exactly the bytes written to stdout.
+    pub raw_stdout: Vec<u8>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Finished {
+    pub fn code(&self) -> i32 {
+        self.status.code().unwrap_or_else(|| panic!("killed by a signal: {:?}\n{}", self.status, self.stderr))
+    }
+}
+
+impl Session {
+    pub fn start(mut cmd: Command) -> Session {
+        Session::start_with_stdin(&mut cmd, Stdio::null())
+    }
+
+    pub fn start_with_stdin(cmd: &mut Command, stdin: Stdio) -> Session {
+        let mut child = cmd.stdin(stdin).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
+        let (tx, chunks) = channel();
+        let mut out = child.stdout.take().unwrap();
+        thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n @ 1..) = out.read(&mut buf) {
+                if tx.send(buf[..n].to_vec()).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut err = child.stderr.take().unwrap();
+        let stderr = thread::spawn(move || {
+            let mut buf = Vec::new();
+            let _ = err.read_to_end(&mut buf);
+            buf
+        });
+        Session { child, chunks, stdout: Vec::new(), stderr: Some(stderr) }
+    }
+
+    /// Waits until stdout satisfies `done`.
+    fn wait_until(&mut self, what: &str, done: impl Fn(&str) -> bool) {
+        let end = Instant::now() + DEADLINE;
+        while !done(&String::from_utf8_lossy(&self.stdout)) {
+            let left = end.saturating_duration_since(Instant::now());
+            match self.chunks.recv_timeout(left) {
+                Ok(chunk) => self.stdout.extend(chunk),
+                Err(_) => panic!("no {what} in time; stdout so far: {:?}", String::from_utf8_lossy(&self.stdout)),
+            }
+        }
+    }
+
+    /// Waits for a stdout line equal to `want`.
+    pub fn wait_for(&mut self, want: &str) {
+        self.wait_until(&format!("line {want:?}"), |out| out.lines().any(|l| l.trim_end_matches('\r') == want));
+    }
+
+    pub fn wait_for_substring(&mut self, want: &str) {
+        self.wait_until(&format!("{want:?}"), |out| out.contains(want));
+    }
+
+    pub fn write_stdin(&mut self, bytes: &[u8]) {
+        use std::io::Write;
+        let stdin = self.child.stdin.as_mut().expect("started with a piped stdin");
+        stdin.write_all(bytes).and_then(|()| stdin.flush()).expect("write stdin");
+    }
+
+    /// The host pid of the namespace's PID 1 (unshare's only child).
+    pub fn init_pid(&self) -> Pid {
+        let me = self.child.id();
+        let path = format!("/proc/{me}/task/{me}/children");
+        let end = Instant::now() + DEADLINE;
+        loop {
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            if let Some(pid) = text.split_whitespace().next().and_then(|p| p.parse().ok()) {
+                return Pid::from_raw(pid).unwrap();
+            }
+            assert!(Instant::now() < end, "unshare never forked its child");
+            thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    /// Sends `sig` to the namespace's PID 1 from outside the namespace.
+    pub fn signal_init(&self, sig: i32) {
+        // SAFETY: a plain signal number; this test process has no libc-reserved use for it.
+        let sig = unsafe { Signal::from_raw_unchecked(sig) };
+        rustix::process::kill_process(self.init_pid(), sig).expect("kill");
+    }
+
+    /// Waits for the end, within the deadline, and returns everything it printed.
+    pub fn finish(mut self) -> Finished {
+        drop(self.child.stdin.take());
+        let end = Instant::now() + DEADLINE;
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                break status;
+            }
+            let stdout = String::from_utf8_lossy(&self.stdout);
+            assert!(Instant::now() < end, "did not finish in {DEADLINE:?}; stdout so far: {stdout:?}");
+            thread::sleep(Duration::from_millis(2));
+        };
+        // The pipe's writers may outlive unshare by a moment (the namespace is torn down after it).
+        while let Ok(chunk) = self.chunks.recv_timeout(end.saturating_duration_since(Instant::now())) {
+            self.stdout.extend(chunk);
+        }
+        let stderr = self.stderr.take().unwrap().join().unwrap();
+        let raw_stdout = std::mem::take(&mut self.stdout);
+        Finished {
+            status,
+            stdout: String::from_utf8_lossy(&raw_stdout).into_owned(),
+            raw_stdout,
+            stderr: String::from_utf8_lossy(&stderr).into_owned(),
+        }
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        // Kills the whole namespace on an early return or a failed assertion (--kill-child).
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs to the end and returns what it printed.
+pub fn run(cmd: Command) -> Finished {
+    Session::start(cmd).finish()
+}
+
+/// Runs with `input` on stdin.
+pub fn run_with_input(mut cmd: Command, input: &[u8]) -> Finished {
+    let mut session = Session::start_with_stdin(&mut cmd, Stdio::piped());
+    session.write_stdin(input);
+    session.finish()
+}
+
+/// A fresh directory for a test's scripts and marker files, removed when dropped.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new(name: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!("pidone-test-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+
+    pub fn write(&self, name: &str, text: &str) -> String {
+        let path = self.0.join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_owned()
+    }
+
+    pub fn path(&self) -> &str {
+        self.0.to_str().unwrap()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+pub fn bytes(b: &[u8]) -> &OsStr {
+    OsStr::from_bytes(b)
+}

@@ -1,0 +1,61 @@
+//! Orphans re-parented to pidone are reaped, as PID 1 and as a subreaper below another init.
+
+mod common;
+use common::*;
+
+/// Makes 100 orphans (each `sh -c 'sleep 0.2 &'` exits at once and leaves its sleep behind), waits for
+/// them to end, then reports how many zombies the namespace still holds.
+const ORPHANS: &str = r#"
+i=0
+while [ $i -lt 100 ]; do /bin/sh -c 'sleep 0.2 &'; i=$((i+1)); done
+sleep 1.5
+zombies=0
+for f in /proc/[0-9]*/stat; do
+    read -r line < "$f" 2>/dev/null || continue
+    case "${line##*) }" in Z*) zombies=$((zombies+1));; esac
+done
+echo "zombies=$zombies"
+"#;
+
+fn reaped_warnings(stderr: &str) -> usize {
+    stderr.lines().filter(|l| l.contains("] Reaped zombie process with pid=")).count()
+}
+
+#[test]
+fn a_hundred_orphans_are_reaped_as_pid_1() {
+    for warn in [false, true] {
+        let args: &[&str] = if warn { &["-w", "--", "/bin/sh", "-c", ORPHANS] } else { &["--", "/bin/sh", "-c", ORPHANS] };
+        let done = run(as_init(args));
+        assert_eq!(done.code(), 0, "{}", done.stderr);
+        assert_eq!(done.stdout, "zombies=0\n");
+        assert_eq!(reaped_warnings(&done.stderr), if warn { 100 } else { 0 }, "{}", done.stderr);
+    }
+}
+
+#[test]
+fn a_hundred_orphans_are_reaped_as_a_subreaper() {
+    for (args, env) in [(&["-s", "-w"][..], None), (&["-w"][..], Some("TINI_SUBREAPER"))] {
+        let mut all = args.to_vec();
+        all.extend(["--", "/bin/sh", "-c", ORPHANS]);
+        let mut cmd = below_init(&all);
+        if let Some(var) = env {
+            cmd.env(var, "");
+        }
+        let done = run(cmd);
+        assert_eq!(done.code(), 0, "{}", done.stderr);
+        assert_eq!(done.stdout, "zombies=0\n");
+        // Every warning proves pidone, not the shell that is PID 1, reaped the orphan.
+        assert_eq!(reaped_warnings(&done.stderr), 100, "{}", done.stderr);
+        assert!(!done.stderr.contains("zombie reaping won't work"), "{}", done.stderr);
+    }
+}
+
+#[test]
+fn not_pid_1_and_not_a_subreaper_warns() {
+    let done = run(below_init(&["--", "/bin/sh", "-c", "exit 3"]));
+    assert_eq!(done.code(), 3);
+    assert!(done.stderr.starts_with("[WARN  pidone ("), "{}", done.stderr);
+    assert!(done.stderr.contains("zombie reaping won't work"), "{}", done.stderr);
+    // As PID 1 there is nothing to warn about.
+    assert!(run(as_init(&["--", "/bin/sh", "-c", "exit 3"])).stderr.is_empty());
+}

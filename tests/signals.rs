@@ -1,0 +1,128 @@
+//! Signals sent to pidone reach the program (or its process group with -g); nothing wakes an idle pidone.
+
+mod common;
+use common::*;
+
+/// A bash child that reports each signal it gets; TERM ends it with 42.
+const REPORTER: &str = r#"
+for s in HUP INT QUIT USR1 USR2 WINCH CONT ALRM PIPE URG ABRT SEGV TTIN TTOU RTMIN RTMIN+1 RTMAX; do
+    trap "echo got $s" $s
+done
+trap 'echo got TERM; exit 42' TERM
+sleep 1000 & idle=$!
+echo ready
+while :; do wait $idle; done
+"#;
+
+#[test]
+fn every_catchable_signal_reaches_the_child() {
+    let mut s = Session::start(as_init(&["--", "/bin/bash", "-c", REPORTER]));
+    s.wait_for("ready");
+    let sent = [("HUP", 1), ("INT", 2), ("QUIT", 3), ("USR1", 10), ("USR2", 12), ("WINCH", 28), ("CONT", 18),
+                ("ALRM", 14), ("PIPE", 13), ("URG", 23), ("ABRT", 6), ("SEGV", 11), ("TTIN", 21), ("TTOU", 22),
+                ("RTMIN", 34), ("RTMIN+1", 35), ("RTMAX", 64)];
+    for (name, n) in sent {
+        s.signal_init(n);
+        s.wait_for(&format!("got {name}"));
+    }
+    s.signal_init(15);
+    let done = s.finish();
+    assert_eq!(done.code(), 42, "{}", done.stderr);
+    assert!(done.stdout.contains("got TERM"));
+    assert!(done.stderr.is_empty(), "{}", done.stderr);
+}
+
+#[test]
+fn a_signal_from_inside_the_namespace_reaches_the_child() {
+    let script = r#"trap 'echo got TERM; exit 5' TERM; sleep 1000 & idle=$!; kill -TERM 1; while :; do wait $idle; done"#;
+    let done = run(as_init(&["--", "/bin/bash", "-c", script]));
+    assert_eq!((done.code(), done.stdout.as_str()), (5, "got TERM\n"), "{}", done.stderr);
+}
+
+/// The child and a grandchild in its process group both report USR1.
+const FAMILY: &str = r#"
+trap 'echo child got USR1' USR1
+/bin/bash -c 'trap "echo grandchild got USR1; exit 0" USR1; sleep 1000 & idle=$!; echo ready; wait $idle' &
+grandchild=$!
+wait $grandchild
+wait $grandchild
+echo done
+"#;
+
+fn family(args: &[&str], env: Option<(&str, &str)>) -> Finished {
+    let mut all = args.to_vec();
+    all.extend(["--", "/bin/bash", "-c", FAMILY]);
+    let mut cmd = as_init(&all);
+    if let Some((k, v)) = env {
+        cmd.env(k, v);
+    }
+    let mut s = Session::start(cmd);
+    s.wait_for("ready");
+    s.signal_init(10);
+    s.wait_for("child got USR1");
+    s.wait_for("grandchild got USR1");
+    s.finish()
+}
+
+#[test]
+fn group_mode_reaches_the_grandchild() {
+    for (args, env) in [(&["-g"][..], None), (&[][..], Some(("TINI_KILL_PROCESS_GROUP", ""))),
+                        (&[][..], Some(("TINI_KILL_PROCESS_GROUP", "1")))] {
+        let done = family(args, env);
+        assert_eq!(done.code(), 0, "{args:?} {env:?}: {}", done.stderr);
+        assert!(done.stdout.ends_with("done\n"));
+    }
+}
+
+#[test]
+fn without_group_mode_only_the_child_is_signalled() {
+    let mut s = Session::start(as_init(&["--", "/bin/bash", "-c", FAMILY]));
+    s.wait_for("ready");
+    s.signal_init(10);
+    s.wait_for("child got USR1");
+    // The grandchild must not have heard it: give it time to show it did, then end everything.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    s.signal_init(15);
+    let done = s.finish();
+    assert!(!done.stdout.contains("grandchild got USR1"), "{}", done.stdout);
+}
+
+#[test]
+fn idle_pidone_never_wakes_up() {
+    if emulated() {
+        eprintln!("skipped under qemu-user: its helper threads wake up on their own, so counts are qemu's");
+        return;
+    }
+    let mut s = Session::start(as_init(&["--", "/bin/sh", "-c", "echo ready; exec sleep 1000"]));
+    s.wait_for("ready");
+    let init = s.init_pid().as_raw_nonzero().get();
+    let switches = || {
+        let status = std::fs::read_to_string(format!("/proc/{init}/status")).unwrap();
+        status.lines().filter(|l| l.contains("ctxt_switches")).map(|l| {
+            l.split_whitespace().last().unwrap().parse::<u64>().unwrap()
+        }).sum::<u64>()
+    };
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let before = switches();
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    let after = switches();
+    assert_eq!(after, before, "pidone woke up {} times in 2 s of idle", after - before);
+    s.signal_init(15);
+    assert_eq!(s.finish().code(), 143);
+}
+
+#[test]
+fn parent_death_signal_fires_and_is_forwarded() {
+    let t = TempDir::new("pdeathsig");
+    let dir = t.path();
+    // PID 1 is this shell. A middle shell starts pidone -p SIGUSR1 and exits once the program is up;
+    // pidone's parent is then dead, the kernel sends it USR1, and it forwards it to the program.
+    let inner = t.write("inner.sh", r#"trap 'echo usr1 > "$1/got"; exit 0' USR1; sleep 1000 & idle=$!; touch "$1/ready"; wait $idle"#);
+    let outer = format!(
+        r#"/bin/sh -c '"$@" & i=0; while [ ! -e {dir}/ready ] && [ $i -lt 2000 ]; do sleep 0.01; i=$((i+1)); done' sh "$@" -p SIGUSR1 -- /bin/bash {inner} {dir}
+        i=0; while [ ! -e {dir}/got ] && [ $i -lt 2000 ]; do sleep 0.01; i=$((i+1)); done
+        cat {dir}/got"#);
+    // as_init_via puts pidone's argv last: the outer script passes it on as "$@".
+    let done = run(as_init_via(&["/bin/sh", "-c", &outer, "sh"], &[] as &[&str]));
+    assert_eq!(done.stdout, "usr1\n", "stderr: {}", done.stderr);
+}

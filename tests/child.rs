@@ -9,25 +9,39 @@ fn status_field(status: &str, name: &str) -> u64 {
     u64::from_str_radix(line.split_whitespace().last().unwrap(), 16).unwrap()
 }
 
-#[test]
-fn inherited_blocked_and_ignored_signals_reach_the_grandchild() {
-    // env blocks and ignores, then execs pidone, which stays PID 1; cat is pidone's grandchild. bash, not
-    // dash (which clears its mask at start-up), and `; :` keeps cat a grandchild rather than exec'd.
+/// What cat, pidone's grandchild, finds in /proc/self/status when pidone's parent blocked TERM, TTIN and
+/// ILL and ignored INT, TTOU and SEGV; and the same without pidone in the chain.
+fn inherited_signal_state() -> (String, String) {
+    // env sets the state and execs pidone, which stays PID 1. bash, not dash (which clears its mask at
+    // start-up); `; :` keeps cat a grandchild rather than exec'd.
     let prefix = ["env", "--block-signal=TERM", "--block-signal=TTIN", "--block-signal=ILL",
                   "--ignore-signal=INT", "--ignore-signal=TTOU", "--ignore-signal=SEGV"];
     let grandchild = ["/bin/bash", "-c", "cat /proc/self/status; :"];
     let done = run(as_init_via(&prefix, &[&["--"][..], &grandchild].concat()));
     assert_eq!(done.code(), 0, "{}", done.stderr);
-    let (blocked, ignored) = (status_field(&done.stdout, "SigBlk:"), status_field(&done.stdout, "SigIgn:"));
-    let bit = |n: u32| 1u64 << (n - 1);
-    assert_eq!(blocked & (bit(15) | bit(21) | bit(4)), bit(15) | bit(21) | bit(4), "{blocked:x}");
-    assert_eq!(ignored & (bit(2) | bit(22) | bit(11)), bit(2) | bit(22) | bit(11), "{ignored:x}");
-    // Exactly what the same chain gives without pidone in it.
     let mut direct = unshare();
     direct.args(prefix).args(grandchild);
-    let reference = run(direct);
-    assert_eq!(blocked, status_field(&reference.stdout, "SigBlk:"));
-    assert_eq!(ignored, status_field(&reference.stdout, "SigIgn:"));
+    (done.stdout, run(direct).stdout)
+}
+
+const fn bit(n: u32) -> u64 {
+    1 << (n - 1)
+}
+
+#[test]
+fn inherited_blocked_signals_reach_the_grandchild() {
+    let (status, reference) = inherited_signal_state();
+    let blocked = status_field(&status, "SigBlk:");
+    assert_eq!(blocked & (bit(15) | bit(21) | bit(4)), bit(15) | bit(21) | bit(4), "{blocked:x}");
+    assert_eq!(blocked, status_field(&reference, "SigBlk:"));
+}
+
+#[test]
+fn inherited_ignored_signals_reach_the_grandchild() {
+    let (status, reference) = inherited_signal_state();
+    let ignored = status_field(&status, "SigIgn:");
+    assert_eq!(ignored & (bit(2) | bit(22) | bit(11)), bit(2) | bit(22) | bit(11), "{ignored:x}");
+    assert_eq!(ignored, status_field(&reference, "SigIgn:"));
 }
 
 #[test]
@@ -36,6 +50,14 @@ fn stdin_passes_through() {
     assert_eq!((done.code(), done.stdout.as_str()), (3, "from-stdin\n"));
     let done = run_with_input(as_init(&["--", "cat"]), b"hello\nworld");
     assert_eq!(done.stdout, "hello\nworld");
+}
+
+#[test]
+fn a_closed_stdin_does_not_stop_the_program() {
+    // tini's child gives up (tcsetpgrp: EBADF, exit 1); pidone's runs.
+    let close_stdin = ["/bin/sh", "-c", "exec \"$@\" <&-", "sh"];
+    let done = run(as_init_via(&close_stdin, &["--", "/bin/sh", "-c", "echo ran; exit 6"]));
+    assert_eq!((done.code(), done.stdout.as_str()), (6, "ran\n"), "{}", done.stderr);
 }
 
 #[test]

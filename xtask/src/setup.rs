@@ -1,0 +1,39 @@
+//! Making sure this machine has what the build and the tests need: rustup targets, Debian packages.
+
+use crate::{Result, status};
+use std::process::Command;
+
+pub fn is_root() -> bool {
+    Command::new("id").arg("-u").output().is_ok_and(|out| out.stdout.trim_ascii() == b"0")
+}
+
+/// Adds the rustup targets that are not installed yet.
+pub fn rust_targets(triples: &[&str]) -> Result<()> {
+    let out = Command::new("rustup").args(["target", "list", "--installed"]).output()
+        .map_err(|e| format!("cannot run rustup (pidone is built with a rustup toolchain): {e}"))?;
+    let installed = String::from_utf8_lossy(&out.stdout);
+    let missing: Vec<&str> = triples.iter().copied().filter(|t| !installed.lines().any(|l| l == *t)).collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    status(Command::new("rustup").args(["target", "add"]).args(&missing))
+}
+
+/// Installs the Debian packages whose commands are missing: (command, package) pairs.
+pub fn packages(needed: &[(&str, &str)]) -> Result<()> {
+    let missing: Vec<&str> = needed.iter().filter(|(cmd, _)| !on_path(cmd)).map(|&(_, pkg)| pkg).collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    if !is_root() {
+        return Err(format!("missing commands; install them with: sudo apt-get install {}", missing.join(" ")));
+    }
+    eprintln!("xtask: installing {}", missing.join(" "));
+    status(Command::new("apt-get").args(["update", "-qq"]))?;
+    status(Command::new("apt-get").args(["install", "-y", "-qq", "--no-install-recommends"]).args(&missing)
+        .env("DEBIAN_FRONTEND", "noninteractive"))
+}
+
+pub fn on_path(cmd: &str) -> bool {
+    std::env::var_os("PATH").is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(cmd).is_file()))
+}

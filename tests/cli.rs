@@ -71,7 +71,10 @@ fn exec_errors_are_127_126_and_1() {
         ("", 127, "exec  failed: No such file or directory"),
     ];
     for (program, code, message) in cases {
-        let done = run(as_init(&["--", program]));
+        let mut cmd = as_init(&["--", program]);
+        // A PATH entry this user may not search would rightly turn ENOENT into EACCES.
+        cmd.env("PATH", "/usr/bin:/bin");
+        let done = run(cmd);
         assert_eq!(done.code(), *code, "{program:?}: {}", done.stderr);
         assert!(done.stderr.lines().any(|l| l.starts_with("[FATAL pidone (") && l.ends_with(message)),
                 "{program:?}: {}", done.stderr);

@@ -3,7 +3,7 @@
 use crate::{Result, elf, root, setup, status};
 use sha2::{Digest, Sha256};
 use std::fmt::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The most a shipped binary may weigh.
@@ -28,15 +28,28 @@ pub struct Dist {
     pub foreign: Vec<(&'static str, PathBuf)>,
 }
 
+/// The target this machine runs natively.
+fn native() -> &'static Target {
+    let native = if cfg!(target_arch = "aarch64") { "arm64" } else { "amd64" };
+    TARGETS.iter().find(|t| t.arch == native).expect("a native target")
+}
+
+pub fn native_arch() -> &'static str {
+    native().arch
+}
+
+pub fn native_triple() -> &'static str {
+    native().triple
+}
+
 pub fn dist() -> Result<Dist> {
     setup::rust_targets(&TARGETS.map(|t| t.triple))?;
     let out = root().join("target/dist");
     std::fs::create_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
     let mut sums = String::new();
-    let native_arch = if cfg!(target_arch = "aarch64") { "arm64" } else { "amd64" };
     let mut foreign = Vec::new();
     for target in &TARGETS {
-        let artifact = build(target)?;
+        let artifact = build(target, &root().join("target"))?;
         let bytes = std::fs::read(&artifact).map_err(|e| format!("cannot read {}: {e}", artifact.display()))?;
         let name = format!("pidone-{}", target.arch);
         elf::check(&bytes, target.machine).map_err(|e| format!("{name}: {e}"))?;
@@ -54,20 +67,34 @@ pub fn dist() -> Result<Dist> {
             s
         });
         let _ = writeln!(sums, "{hex}  {name}");
-        if target.arch != native_arch {
+        if target.arch != native_arch() {
             foreign.push((target.arch, path));
         }
     }
     std::fs::write(out.join("SHA256SUMS"), sums).map_err(|e| format!("cannot write SHA256SUMS: {e}"))?;
-    Ok(Dist { native: out.join(format!("pidone-{native_arch}")), foreign })
+    Ok(Dist { native: out.join(format!("pidone-{}", native_arch())), foreign })
 }
 
 /// A release build for one target (the linker settings come from .cargo/config.toml).
-fn build(target: &Target) -> Result<PathBuf> {
-    status(Command::new("cargo").current_dir(root())
+fn build(target: &Target, target_dir: &Path) -> Result<PathBuf> {
+    status(Command::new("cargo").current_dir(root()).env("CARGO_TARGET_DIR", target_dir)
         .args(["build", "--quiet", "--release", "--package", "pidone", "--bin", "pidone", "--target", target.triple]))?;
-    let target_dir = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), PathBuf::from);
     Ok(target_dir.join(target.triple).join("release/pidone"))
+}
+
+/// Builds every target again in another directory and compares with target/dist byte for byte: no
+/// path, time or other accident of the build may end up in the binary.
+pub fn check_reproducible() -> Result<()> {
+    for target in &TARGETS {
+        let again = std::fs::read(build(target, &root().join("target/reproducible"))?).map_err(|e| format!("{e}"))?;
+        let name = format!("pidone-{}", target.arch);
+        let shipped = std::fs::read(root().join("target/dist").join(&name)).map_err(|e| format!("{name}: {e}"))?;
+        if again != shipped {
+            return Err(format!("{name} is not reproducible: a second build in another directory differs"));
+        }
+        println!("{name}: reproducible (a second build in another directory has the same {} bytes)", again.len());
+    }
+    Ok(())
 }
 
 fn set_executable(path: &std::path::Path) -> Result<()> {

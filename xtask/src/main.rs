@@ -1,6 +1,7 @@
 //! pidone's build logic, as `cargo xtask <verb>` (the alias lives in .cargo/config.toml).
 
 mod dist;
+mod e2e;
 mod elf;
 mod setup;
 
@@ -12,7 +13,8 @@ usage: cargo xtask <verb>
 
   dist          build target/dist/pidone-{amd64,arm64} and SHA256SUMS, checking every artifact
   run -- ARGS   run `pidone ARGS` as PID 1 of a fresh PID namespace (the build for this machine)
-  test          the whole test suite: unit tests, then the integration tests against both builds
+  e2e           the scratch image built with buildah and run with podman + runc, scenario by scenario
+  test          the whole test suite: unit and integration tests (both builds), then e2e
 ";
 
 fn main() -> ExitCode {
@@ -21,6 +23,7 @@ fn main() -> ExitCode {
         Some("dist") => dist::dist().map(|_| ExitCode::SUCCESS),
         Some("run") => run(&args[1..]),
         Some("test") => test(),
+        Some("e2e") => e2e::e2e().and_then(|(_, failed)| all_passed(failed)),
         _ => {
             eprint!("{USAGE}");
             return ExitCode::from(2);
@@ -73,10 +76,13 @@ const NOT_UNDER_QEMU: [(&str, &str); 4] = [
 
 fn test() -> Result<ExitCode> {
     setup::packages(&[("unshare", "util-linux"), ("script", "bsdutils"), ("bash", "bash"), ("env", "coreutils"),
-                      ("qemu-aarch64-static", "qemu-user-static")])?;
+                      ("qemu-aarch64-static", "qemu-user-static"), ("buildah", "buildah"), ("podman", "podman"),
+                      ("runc", "runc")])?;
     let built = dist::dist()?;
+    let mut tally = Tally::default();
     // Unit tests, and the integration tests against the shipped static build for this machine.
-    status(Command::new("cargo").current_dir(root()).args(["test", "--workspace"]).env("PIDONE_BIN", &built.native))?;
+    tally.cargo_test(Command::new("cargo").current_dir(root()).args(["test", "--workspace"])
+        .env("PIDONE_BIN", &built.native))?;
     // The integration tests again against every other build, under qemu-user.
     for (arch, binary) in &built.foreign {
         let runner = format!("qemu-{}-static", if *arch == "arm64" { "aarch64" } else { "x86_64" });
@@ -87,7 +93,46 @@ fn test() -> Result<ExitCode> {
             println!("  {name}: {why}");
             cmd.args(["--skip", name]);
         }
-        status(cmd.env("PIDONE_BIN", binary).env("PIDONE_RUNNER", runner))?;
+        tally.cargo_test(cmd.env("PIDONE_BIN", binary).env("PIDONE_RUNNER", runner))?;
     }
-    Ok(ExitCode::SUCCESS)
+    dist::check_reproducible()?;
+    tally.passed += 1;
+    println!("\nEnd-to-end: the scratch image under podman + runc");
+    let (passed, failed) = e2e::e2e()?;
+    tally.passed += passed;
+    tally.failed += failed;
+    println!("\ntotal: {} passed, {} failed", tally.passed, tally.failed);
+    all_passed(tally.failed)
+}
+
+fn all_passed(failed: usize) -> Result<ExitCode> {
+    if failed == 0 { Ok(ExitCode::SUCCESS) } else { Err(format!("{failed} failed")) }
+}
+
+/// Counts what `cargo test` runs reported, for one closing line over the whole suite.
+#[derive(Default)]
+struct Tally {
+    passed: usize,
+    failed: usize,
+}
+
+impl Tally {
+    /// Runs `cargo test`, passing its output through and adding up its `test result:` lines.
+    fn cargo_test(&mut self, cmd: &mut Command) -> Result<()> {
+        use std::io::{BufRead, BufReader};
+        let mut child = cmd.stdout(std::process::Stdio::piped()).spawn().map_err(|e| format!("cannot run cargo: {e}"))?;
+        for line in BufReader::new(child.stdout.take().expect("piped")).lines().map_while(|l| l.ok()) {
+            println!("{line}");
+            if let Some(rest) = line.strip_prefix("test result: ") {
+                let count = |word: &str| -> usize {
+                    rest.split(';').find_map(|part| part.trim().strip_suffix(word)?.trim().rsplit(' ').next()?.parse().ok())
+                        .unwrap_or(0)
+                };
+                self.passed += count("passed");
+                self.failed += count("failed");
+            }
+        }
+        let status = child.wait().map_err(|e| format!("cargo test: {e}"))?;
+        if status.success() { Ok(()) } else { Err(format!("cargo test failed: {status}")) }
+    }
 }

@@ -1,0 +1,77 @@
+//! The program in the e2e test images (`cargo xtask e2e`), built static for the image. Each mode checks
+//! one thing a containerised application relies on its init for:
+//!
+//! - `whoami`: prints `pid=P ppid=Q init=<PID 1's argv[0]>`
+//! - `exit N`: exits with N
+//! - `term-handler`: prints `ready`, waits for SIGTERM, prints `cleaned up`, exits 0
+//! - `sleep`: prints `ready` and sleeps with default signal dispositions
+//! - `orphans N`: leaves N orphans behind, waits for them to end, prints `zombies=Z` for the whole container
+
+use std::time::Duration;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let arg = |i: usize| args.get(i).map(String::as_str).unwrap_or_default();
+    match arg(0) {
+        "whoami" => {
+            let init = std::fs::read("/proc/1/cmdline").unwrap_or_default();
+            let argv0 = init.split(|&b| b == 0).next().unwrap_or_default();
+            // SAFETY: getppid has no preconditions.
+            let ppid = unsafe { libc::getppid() };
+            println!("pid={} ppid={ppid} init={}", std::process::id(), String::from_utf8_lossy(argv0));
+        }
+        "exit" => std::process::exit(arg(1).parse().expect("exit N")),
+        "term-handler" => term_handler(),
+        "sleep" => {
+            println!("ready");
+            std::thread::sleep(Duration::from_secs(3600));
+        }
+        "orphans" => orphans(arg(1).parse().expect("orphans N")),
+        other => {
+            eprintln!("pidone-testapp: unknown mode {other:?}");
+            std::process::exit(2);
+        }
+    }
+}
+
+fn term_handler() {
+    // SAFETY: plain libc signal-set calls on a local set; TERM is blocked, then taken with sigwait.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, libc::SIGTERM);
+        libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
+        println!("ready");
+        let mut sig = 0;
+        libc::sigwait(&set, &mut sig);
+    }
+    println!("cleaned up");
+}
+
+fn orphans(n: u32) {
+    for _ in 0..n {
+        // SAFETY: single-threaded here; each child only forks again and exits, the grandchild sleeps
+        // a moment and exits, both with _exit (no atexit handlers, no stdio flush).
+        unsafe {
+            match libc::fork() {
+                0 => {
+                    if libc::fork() == 0 {
+                        libc::usleep(100_000);
+                    }
+                    libc::_exit(0);
+                }
+                pid if pid > 0 => {
+                    libc::waitpid(pid, std::ptr::null_mut(), 0);
+                }
+                _ => panic!("fork failed"),
+            }
+        }
+    }
+    std::thread::sleep(Duration::from_millis(1500));
+    let zombies = std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|e| std::fs::read_to_string(e.ok()?.path().join("stat")).ok())
+        .filter(|stat| stat.rsplit_once(") ").is_some_and(|(_, rest)| rest.starts_with('Z')))
+        .count();
+    println!("zombies={zombies}");
+}

@@ -21,7 +21,7 @@ fn main() {
         // ~2.5 KB of .eh_frame: drop it at link time.
         let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
         let script = format!("{out}/no-unwind-tables.ld");
-        std::fs::write(&script, "SECTIONS { /DISCARD/ : { *(.eh_frame) *(.eh_frame_hdr) } } INSERT AFTER .text;\n")
+        std::fs::write(&script, "SECTIONS { /DISCARD/ : { *(.eh_frame) *(.eh_frame_hdr) *(.comment) } } INSERT AFTER .text;\n")
             .expect("OUT_DIR is writable");
         println!("cargo:rustc-link-arg-bins=-T{script}");
     } else {

@@ -2,32 +2,26 @@
 //! non-option like POSIX getopt (no glibc permutation: `pidone ls -la` runs `ls -la`).
 
 use crate::exit::Expected;
+use crate::signals::{Rewrites, words};
+use core::time::Duration;
 
 pub const USAGE: &str = concat!(
-    "pidone ", env!("CARGO_PKG_VERSION"), " - a tiny init for containers, a drop-in for tini\n",
-    "\n",
-    "Usage: pidone [OPTIONS] [--] PROGRAM [ARGS...]\n",
-    "       pidone --version\n",
-    "\n",
-    "Runs PROGRAM under the supervision of a valid init process: every signal pidone\n",
-    "receives goes on to PROGRAM, zombie processes are reaped, and pidone exits with\n",
-    "PROGRAM's exit status (128+N when a signal N killed it).\n",
-    "\n",
-    "Options:\n",
-    "  -s          Register as a child subreaper (for when pidone is not PID 1).\n",
-    "  -g          Send signals to PROGRAM's process group instead of PROGRAM alone.\n",
-    "  -p SIGNAL   Receive SIGNAL when pidone's parent dies (e.g. -p SIGKILL).\n",
-    "  -e CODE     Exit with 0 when PROGRAM exits with CODE (0 to 255; repeatable).\n",
-    "  -w          Warn about every reaped zombie that is not PROGRAM.\n",
-    "  -v          Print more verbose diagnostics on stderr (repeatable: -vvv).\n",
-    "  -l          Print the license and exit.\n",
-    "  -h          Print this help and exit.\n",
-    "  --version   Print the version and exit (as the only argument).\n",
-    "\n",
-    "Environment:\n",
-    "  TINI_SUBREAPER           Set (to anything) for -s.\n",
-    "  TINI_KILL_PROCESS_GROUP  Set (to anything) for -g.\n",
-    "  TINI_VERBOSITY           The verbosity level, replacing -v (default 1).\n",
+    "pidone ", env!("CARGO_PKG_VERSION"), ", a tiny init for containers (a drop-in for tini)\n",
+    "Usage: pidone [OPTIONS] [--] PROGRAM [ARGS]  |  pidone -P [OPTIONS]  |  pidone --version\n",
+    "Runs PROGRAM under the supervision of a valid init process: passes it every signal,\n",
+    "reaps zombies, exits with its status (128+N if signal N killed it).\n",
+    "  -s            register as a child subreaper (when not PID 1)\n",
+    "  -g            signal PROGRAM's process group, not PROGRAM alone\n",
+    "  -p SIGNAL     receive SIGNAL when pidone's parent dies\n",
+    "  -e CODE       exit 0 when PROGRAM exits with CODE (repeatable)\n",
+    "  -w            warn about each reaped zombie but PROGRAM\n",
+    "  -v            more verbose diagnostics on stderr (repeatable)\n",
+    "  --grace SECS  once PROGRAM exits, TERM the rest; KILL it after SECS\n",
+    "  -r FROM:TO    pass signal FROM as TO, 0 drops it (--rewrite; repeatable)\n",
+    "  -P, --pause   run no program; reap until TERM or INT\n",
+    "  -l, -h        license, help\n",
+    "Environment: TINI_SUBREAPER, TINI_KILL_PROCESS_GROUP, PIDONE_PAUSE (set: -s, -g, -P),\n",
+    "TINI_VERBOSITY=N, PIDONE_GRACE=SECS, PIDONE_REWRITE=FROM:TO,...\n",
 );
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -40,6 +34,10 @@ pub struct Config {
     pub warn_reaped: bool,
     pub parent_death_signal: Option<u32>,
     pub expected: Expected,
+    /// How long the rest of the tree gets between SIGTERM and SIGKILL once the main child is gone.
+    pub grace: Option<Duration>,
+    pub rewrites: Rewrites,
+    pause: bool,
 }
 
 impl Default for Config {
@@ -51,6 +49,9 @@ impl Default for Config {
             warn_reaped: false,
             parent_death_signal: None,
             expected: Expected::default(),
+            grace: None,
+            rewrites: Rewrites::default(),
+            pause: false,
         }
     }
 }
@@ -59,6 +60,8 @@ impl Default for Config {
 pub enum Action {
     /// Run the program whose name is argument number `program` (counting argv[0] as 0).
     Run { program: usize },
+    /// No program: only reap, until TERM or INT.
+    Pause,
     Help,
     Version,
     License,
@@ -67,18 +70,23 @@ pub enum Action {
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Error<'a> {
     UnknownOption(u8),
+    UnknownLongOption(&'a [u8]),
     MissingArgument(u8),
-    BadSignal(&'a [u8]),
-    BadCode(&'a [u8]),
+    /// A long option without its value.
+    MissingValue(&'static [u8]),
+    /// The option, as written, and its bad value.
+    BadValue(&'static [u8], &'a [u8]),
     NoProgram,
+    PauseWithProgram,
 }
 
-/// Parses argv (argv[0] included). Options come first; `--` ends them; the first non-option is the
-/// program. `-h` and `-l` act as soon as they are met, like tini's getopt loop.
-pub fn parse<'a, I>(argv: I) -> Result<(Config, Action), Error<'a>>
+/// Parses argv (argv[0] included), then the environment. Options come first; `--` ends them; the first
+/// non-option is the program. `-h` and `-l` act as soon as they are met, like tini's getopt loop.
+pub fn parse<'a, A, E>(argv: A, env: E) -> Result<(Config, Action), Error<'a>>
 where
-    I: IntoIterator<Item = &'a [u8]>,
-    I::IntoIter: Clone,
+    A: IntoIterator<Item = &'a [u8]>,
+    A::IntoIter: Clone,
+    E: IntoIterator<Item = &'a [u8]>,
 {
     let mut args = argv.into_iter();
     args.next();
@@ -99,6 +107,33 @@ where
             break true; // a lone "-" is a program name, as for getopt
         }
         index += 1;
+        if let Some(long) = flags.strip_prefix(b"-") {
+            // --name, --name=value or --name value
+            let (name, inline) = match long.iter().position(|&c| c == b'=') {
+                Some(eq) => (&long[..eq], Some(&long[eq + 1..])),
+                None => (long, None),
+            };
+            let mut value = |option| match inline {
+                Some(v) => Ok(v),
+                None => {
+                    index += 1;
+                    args.next().ok_or(Error::MissingValue(option))
+                }
+            };
+            match words(LONG_OPTIONS).position(|o| o == name) {
+                Some(0) => {
+                    let v = value(b"--grace")?;
+                    config.grace = Some(grace(v).ok_or(Error::BadValue(b"--grace", v))?);
+                }
+                Some(1) => {
+                    let spec = value(b"--rewrite")?;
+                    config.rewrites.add(spec).ok_or(Error::BadValue(b"--rewrite", spec))?;
+                }
+                Some(2) if inline.is_none() => config.pause = true,
+                _ => return Err(Error::UnknownLongOption(arg)),
+            }
+            continue;
+        }
         while let Some((&flag, rest)) = flags.split_first() {
             flags = rest;
             match flag {
@@ -108,7 +143,8 @@ where
                 b's' => config.subreaper = true,
                 b'g' => config.group = true,
                 b'w' => config.warn_reaped = true,
-                b'p' | b'e' => {
+                b'P' => config.pause = true,
+                b'p' | b'e' | b'r' => {
                     // The value is the rest of this argument (`-pSIGTERM`) or the next one.
                     let value = if flags.is_empty() {
                         index += 1;
@@ -116,35 +152,79 @@ where
                     } else {
                         core::mem::take(&mut flags)
                     };
-                    if flag == b'p' {
-                        let sig = crate::signals::parse(value).ok_or(Error::BadSignal(value))?;
-                        config.parent_death_signal = Some(sig);
-                    } else {
-                        config.expected.insert(exit_code(value).ok_or(Error::BadCode(value))?);
+                    match flag {
+                        b'p' => {
+                            let sig = crate::signals::parse(value).ok_or(Error::BadValue(b"-p", value))?;
+                            config.parent_death_signal = Some(sig);
+                        }
+                        b'e' => config.expected.insert(exit_code(value).ok_or(Error::BadValue(b"-e", value))?),
+                        _ => config.rewrites.add(value).ok_or(Error::BadValue(b"-r", value))?,
                     }
                 }
                 _ => return Err(Error::UnknownOption(flag)),
             }
         }
     };
-    if has_program { Ok((config, Action::Run { program: index })) } else { Err(Error::NoProgram) }
+    config.apply_env(env)?;
+    match (config.pause, has_program) {
+        (false, true) => Ok((config, Action::Run { program: index })),
+        (true, false) => Ok((config, Action::Pause)),
+        (false, false) => Err(Error::NoProgram),
+        (true, true) => Err(Error::PauseWithProgram),
+    }
 }
 
+// Names are matched by their position in a space-separated list: a fraction of the code that a `match`
+// on byte strings compiles to.
+const LONG_OPTIONS: &[u8] = b"grace rewrite pause";
+const VARIABLES: &[u8] =
+    b"TINI_SUBREAPER TINI_KILL_PROCESS_GROUP TINI_VERBOSITY PIDONE_PAUSE PIDONE_GRACE PIDONE_REWRITE";
+
 impl Config {
-    /// Applies TINI_SUBREAPER, TINI_KILL_PROCESS_GROUP (set at all, even empty, means on) and
-    /// TINI_VERBOSITY (which replaces the -v count). Read after argv, as tini does.
-    pub fn apply_env<'a>(&mut self, env: impl IntoIterator<Item = &'a [u8]>) {
+    /// TINI_SUBREAPER, TINI_KILL_PROCESS_GROUP and PIDONE_PAUSE (set at all, even empty, means on),
+    /// TINI_VERBOSITY (which replaces the -v count), PIDONE_GRACE and PIDONE_REWRITE (comma-separated,
+    /// added to -r). Read after argv, as tini does.
+    fn apply_env<'a>(&mut self, env: impl IntoIterator<Item = &'a [u8]>) -> Result<(), Error<'a>> {
         for var in env {
             let Some(eq) = var.iter().position(|&c| c == b'=') else { continue };
             let (name, value) = (&var[..eq], &var[eq + 1..]);
-            match name {
-                b"TINI_SUBREAPER" => self.subreaper = true,
-                b"TINI_KILL_PROCESS_GROUP" => self.group = true,
-                b"TINI_VERBOSITY" => self.verbosity = verbosity(value),
+            match words(VARIABLES).position(|v| v == name) {
+                Some(0) => self.subreaper = true,
+                Some(1) => self.group = true,
+                Some(2) => self.verbosity = verbosity(value),
+                Some(3) => self.pause = true,
+                Some(4) => self.grace = Some(grace(value).ok_or(Error::BadValue(b"PIDONE_GRACE", value))?),
+                Some(5) => {
+                    for spec in value.split(|&c| c == b',') {
+                        self.rewrites.add(spec).ok_or(Error::BadValue(b"PIDONE_REWRITE", spec))?;
+                    }
+                }
                 _ => {}
             }
         }
+        Ok(())
     }
+}
+
+// The value parsers are shared by the flags and the variables: kept out of line, they are in the binary once.
+/// `--grace SECONDS`: whole seconds with an optional fraction (`2`, `0.5`, `1.250`), at most a day.
+#[inline(never)]
+fn grace(s: &[u8]) -> Option<Duration> {
+    let (mut secs, mut nanos) = (0u64, 0u32);
+    // Nanoseconds that the next fraction digit is worth; None before the point.
+    let mut unit: Option<u32> = None;
+    for (i, &c) in s.iter().enumerate() {
+        match (c, unit) {
+            (b'.', None) if i > 0 && i + 1 < s.len() => unit = Some(100_000_000),
+            (b'0'..=b'9', None) => secs = secs.saturating_mul(10).saturating_add(u64::from(c - b'0')),
+            (b'0'..=b'9', Some(u)) if u > 0 => {
+                nanos += u * u32::from(c - b'0');
+                unit = Some(u / 10);
+            }
+            _ => return None,
+        }
+    }
+    (!s.is_empty() && secs <= 86_400).then(|| Duration::new(secs, nanos))
 }
 
 /// `-e CODE` as tini reads it with strtol: optional leading white space and sign, decimal digits, nothing
@@ -167,6 +247,7 @@ fn exit_code(s: &[u8]) -> Option<u8> {
 
 /// TINI_VERBOSITY as atoi reads it: leading digits count, anything else is 0; a negative level prints
 /// everything (tini stores it unsigned).
+#[inline(never)]
 fn verbosity(s: &[u8]) -> u32 {
     let (negative, rest) = signed(s);
     let end = rest.iter().position(|c| !c.is_ascii_digit()).unwrap_or(rest.len());
@@ -193,10 +274,17 @@ fn decimal(digits: &[u8]) -> u64 {
 mod tests {
     use super::*;
 
+    fn leak(args: &[&str]) -> Vec<&'static [u8]> {
+        args.iter().map(|a| &*a.to_string().leak().as_bytes()).collect()
+    }
+
+    fn with_env(args: &[&str], env: &[&str]) -> Result<(Config, Action), Error<'static>> {
+        let argv = std::iter::once("pidone").chain(args.iter().copied()).collect::<Vec<_>>();
+        parse(leak(&argv), leak(env))
+    }
+
     fn run(args: &[&str]) -> Result<(Config, Action), Error<'static>> {
-        let owned: Vec<&'static [u8]> =
-            std::iter::once("pidone").chain(args.iter().copied()).map(|a| &*a.to_string().leak().as_bytes()).collect();
-        parse(owned.into_iter())
+        with_env(args, &[])
     }
 
     fn program(args: &[&str]) -> usize {
@@ -218,6 +306,8 @@ mod tests {
         assert_eq!(program(&["-p", "SIGTERM", "x"]), 3);
         assert_eq!(program(&["-pSIGTERM", "x"]), 2);
         assert_eq!(program(&["-e", "1", "-e2", "--", "x"]), 5);
+        assert_eq!(program(&["--grace", "1", "x"]), 3);
+        assert_eq!(program(&["--grace=1", "--rewrite", "TERM:QUIT", "-rHUP:0", "x"]), 5);
     }
 
     #[test]
@@ -250,14 +340,22 @@ mod tests {
         assert_eq!(run(&["-s"]), Err(Error::NoProgram));
         assert_eq!(run(&["-p"]), Err(Error::MissingArgument(b'p')));
         assert_eq!(run(&["-s", "-e"]), Err(Error::MissingArgument(b'e')));
-        assert_eq!(run(&["--help"]), Err(Error::UnknownOption(b'-')));
-        assert_eq!(run(&["--version", "--version"]), Err(Error::UnknownOption(b'-')));
-        assert_eq!(run(&["--version", "x"]), Err(Error::UnknownOption(b'-')), "--version only alone");
+        assert_eq!(run(&["-r"]), Err(Error::MissingArgument(b'r')));
+        assert_eq!(run(&["--help"]), Err(Error::UnknownLongOption(b"--help")));
+        assert_eq!(run(&["--version", "--version"]), Err(Error::UnknownLongOption(b"--version")));
+        assert_eq!(run(&["--version", "x"]), Err(Error::UnknownLongOption(b"--version")), "--version only alone");
+        assert_eq!(run(&["--pause=1"]), Err(Error::UnknownLongOption(b"--pause=1")));
+        assert_eq!(run(&["--grace"]), Err(Error::MissingValue(b"--grace")));
         assert_eq!(run(&["-x", "true"]), Err(Error::UnknownOption(b'x')));
-        assert_eq!(run(&["-p", "NOPE", "x"]), Err(Error::BadSignal(b"NOPE")));
-        assert_eq!(run(&["-p0", "x"]), Err(Error::BadSignal(b"0")));
+        assert_eq!(run(&["-p", "NOPE", "x"]), Err(Error::BadValue(b"-p", b"NOPE")));
+        assert_eq!(run(&["-p0", "x"]), Err(Error::BadValue(b"-p", b"0")));
+        assert_eq!(run(&["-r", "CHLD:TERM", "x"]), Err(Error::BadValue(b"-r", b"CHLD:TERM")));
+        assert_eq!(run(&["--rewrite=TERM", "x"]), Err(Error::BadValue(b"--rewrite", b"TERM")));
+        assert_eq!(run(&["--grace=-1", "x"]), Err(Error::BadValue(b"--grace", b"-1")));
+        assert_eq!(run(&["--grace", "soon", "x"]), Err(Error::BadValue(b"--grace", b"soon")));
+        assert_eq!(run(&["-P", "x"]), Err(Error::PauseWithProgram));
         for bad in ["256", "-1", "0x1", "1 ", "x", " ", "+", "99999999999999999999999"] {
-            assert_eq!(run(&["-e", bad, "x"]), Err(Error::BadCode(bad.as_bytes())), "{bad:?}");
+            assert_eq!(run(&["-e", bad, "x"]), Err(Error::BadValue(b"-e", bad.as_bytes())), "{bad:?}");
         }
     }
 
@@ -269,18 +367,39 @@ mod tests {
     }
 
     #[test]
+    fn grace_periods() {
+        for (s, ms) in [("0", 0), ("2", 2000), ("0.5", 500), ("1.25", 1250), ("0.001", 1), ("86400", 86_400_000)] {
+            assert_eq!(grace(s.as_bytes()), Some(Duration::from_millis(ms)), "{s:?}");
+        }
+        assert_eq!(grace(b"0.000000001"), Some(Duration::from_nanos(1)));
+        for bad in ["", ".5", "5.", "1.2.3", "-1", "1e3", "86401", "0.0000000001", " 1", "1s", "+1"] {
+            assert_eq!(grace(bad.as_bytes()), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn pause_mode() {
+        assert_eq!(run(&["-P"]).unwrap().1, Action::Pause);
+        assert_eq!(run(&["--pause", "-s"]).unwrap().1, Action::Pause);
+        assert_eq!(with_env(&[], &["PIDONE_PAUSE="]).unwrap().1, Action::Pause);
+        assert_eq!(with_env(&["x"], &["PIDONE_PAUSE=1"]), Err(Error::PauseWithProgram));
+    }
+
+    #[test]
     fn environment() {
-        let mut c = Config::default();
-        c.apply_env([&b"TINI_SUBREAPER="[..], b"PATH=/bin", b"TINI_KILL_PROCESS_GROUP=0", b"NOEQUALS"]);
+        let (c, _) = with_env(&["x"], &["TINI_SUBREAPER=", "PATH=/bin", "TINI_KILL_PROCESS_GROUP=0", "NOEQUALS"]).unwrap();
         assert!(c.subreaper && c.group);
         for (value, want) in [("3", 3), ("0", 0), ("junk", 0), ("", 0), (" 2x", 2), ("-1", u32::MAX),
                               ("-0", 0), ("99999999999", u32::MAX)] {
-            let mut c = Config { verbosity: 7, ..Config::default() };
-            c.apply_env([format!("TINI_VERBOSITY={value}").as_bytes()]);
+            let (c, _) = with_env(&["-vvvvvv", "x"], &[&format!("TINI_VERBOSITY={value}")]).unwrap();
             assert_eq!(c.verbosity, want, "{value:?}");
         }
-        let mut c = Config::default();
-        c.apply_env([&b"TINI_SUBREAPERX=1"[..], b"XTINI_KILL_PROCESS_GROUP=1"]);
+        let (c, _) = with_env(&["x"], &["TINI_SUBREAPERX=1", "XTINI_KILL_PROCESS_GROUP=1"]).unwrap();
         assert_eq!(c, Config::default());
+        let (c, _) = with_env(&["-r", "HUP:INT", "x"], &["PIDONE_GRACE=0.25", "PIDONE_REWRITE=TERM:QUIT,USR1:0"]).unwrap();
+        assert_eq!(c.grace, Some(Duration::from_millis(250)));
+        assert_eq!((c.rewrites.apply(1), c.rewrites.apply(15), c.rewrites.apply(10)), (2, 3, 0));
+        assert_eq!(with_env(&["x"], &["PIDONE_GRACE=soon"]), Err(Error::BadValue(b"PIDONE_GRACE", b"soon")));
+        assert_eq!(with_env(&["x"], &["PIDONE_REWRITE=TERM:QUIT,"]), Err(Error::BadValue(b"PIDONE_REWRITE", b"")));
     }
 }

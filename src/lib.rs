@@ -5,17 +5,18 @@
 
 #![cfg_attr(not(test), no_std)]
 
+mod children;
 mod cli;
 mod exit;
 pub mod log;
 mod signals;
 mod spawn;
+mod shutdown;
 mod supervise;
 pub mod sys;
 
 use cli::{Action, Error};
 use log::{Level, Line};
-use rustix::io::Errno;
 use rustix::process::{self, Pid, Signal};
 use signals::SigSet;
 
@@ -24,7 +25,7 @@ const LICENSE: &[u8] = include_bytes!("../LICENSE");
 
 /// From the kernel's argv and envp to pidone's exit code.
 pub fn run(argv: *mut *const u8, envp: *const *const u8) -> i32 {
-    let (mut config, action) = match cli::parse(CStrings(argv)) {
+    let (config, action) = match cli::parse(CStrings(argv), CStrings(envp)) {
         Ok(parsed) => parsed,
         Err(e) => {
             usage_error(e);
@@ -32,12 +33,12 @@ pub fn run(argv: *mut *const u8, envp: *const *const u8) -> i32 {
         }
     };
     let program = match action {
-        Action::Run { program } => program,
+        Action::Run { program } => Some(program),
+        Action::Pause => None,
         Action::Help => return print(USAGE_BYTES),
         Action::Version => return print(VERSION.as_bytes()),
         Action::License => return print(LICENSE),
     };
-    config.apply_env(CStrings(envp));
     log::set_verbosity(config.verbosity);
 
     let inherited = match sys::set_signal_mask(&SigSet::supervised()) {
@@ -56,27 +57,23 @@ pub fn run(argv: *mut *const u8, envp: *const *const u8) -> i32 {
         }
     }
     if config.subreaper {
-        match process::set_child_subreaper(Some(process::getpid())) {
-            Ok(()) => {}
-            Err(Errno::INVAL) => {
-                log::note(Level::Fatal, b"PR_SET_CHILD_SUBREAPER is unavailable here: -s needs Linux >= 3.4");
-                return 1;
-            }
-            Err(e) => {
-                log::fatal(b"Failed to register as child subreaper", e);
-                return 1;
-            }
+        if let Err(e) = process::set_child_subreaper(Some(process::getpid())) {
+            log::fatal(b"Failed to register as child subreaper (PR_SET_CHILD_SUBREAPER needs Linux 3.4)", e);
+            return 1;
         }
         log::note(Level::Trace, b"Registered as child subreaper");
     }
     warn_if_not_a_reaper();
-    // SAFETY: `program` < argc (cli::parse saw an argument there) and >= 1, as spawn requires.
-    let child = match spawn::spawn(unsafe { argv.add(program) }, envp, inherited) {
-        Ok(pid) => pid,
-        Err(e) => {
-            log::fatal(b"fork failed", e);
-            return 1;
-        }
+    let child = match program {
+        // SAFETY: `program` < argc (cli::parse saw an argument there) and >= 1, as spawn requires.
+        Some(program) => match spawn::spawn(unsafe { argv.add(program) }, envp, inherited) {
+            Ok(pid) => Some(pid),
+            Err(e) => {
+                log::fatal(b"fork failed", e);
+                return 1;
+            }
+        },
+        None => None,
     };
     supervise::supervise(child, &config)
 }
@@ -91,15 +88,21 @@ fn print(text: &[u8]) -> i32 {
 /// One line saying what is wrong, then the usage, on stderr.
 fn usage_error(e: Error) {
     let mut line = match e {
-        Error::BadSignal(_) | Error::BadCode(_) => Line::new(Level::Fatal, process::getpid().as_raw_nonzero().get()),
+        Error::BadValue(..) => Line::new(Level::Fatal, process::getpid().as_raw_nonzero().get()),
         _ => Line::bare(),
     };
     match e {
-        Error::UnknownOption(c) => line.s(b"pidone: invalid option -- '").s(&[c]).s(b"'"),
-        Error::MissingArgument(c) => line.s(b"pidone: option requires an argument -- '").s(&[c]).s(b"'"),
-        Error::BadSignal(v) => line.s(b"Not a valid option for -p: ").s(v),
-        Error::BadCode(v) => line.s(b"Not a valid option for -e: ").s(v),
-        Error::NoProgram => line.s(b"pidone: no program to run"),
+        Error::BadValue(option, value) => line.s(b"Not a valid option for ").s(option).s(b": ").s(value),
+        _ => line.s(b"pidone: "),
+    };
+    match e {
+        Error::UnknownOption(c) => line.s(b"invalid option -- '").s(&[c]).s(b"'"),
+        Error::UnknownLongOption(arg) => line.s(b"unrecognized option '").s(arg).s(b"'"),
+        Error::MissingArgument(c) => line.s(b"option requires an argument -- '").s(&[c]).s(b"'"),
+        Error::MissingValue(option) => line.s(b"option '").s(option).s(b"' requires an argument"),
+        Error::NoProgram => line.s(b"no program to run"),
+        Error::PauseWithProgram => line.s(b"pause mode (-P) runs no program"),
+        Error::BadValue(..) => &mut line,
     }
     .send();
     log::write_all(2, USAGE_BYTES);
@@ -114,9 +117,8 @@ fn warn_if_not_a_reaper() {
         Ok(Some(_)) => {}
         Ok(None) => log::note(
             Level::Warn,
-            b"pidone is not PID 1 and not a child subreaper, so orphans are not re-parented to it and \
-              zombie reaping won't work.\n\
-              Run pidone as PID 1, or pass -s or set TINI_SUBREAPER to register it as a child subreaper.",
+            b"pidone is not PID 1 nor a child subreaper, so zombie reaping won't work: \
+              run it as PID 1, or with -s or TINI_SUBREAPER",
         ),
         Err(e) => {
             log::line(Level::Debug, |l| {

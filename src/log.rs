@@ -14,14 +14,10 @@ pub enum Level {
 }
 
 impl Level {
+    /// The five-letter tag, padded like tini's.
     fn tag(self) -> &'static [u8] {
-        match self {
-            Level::Fatal => b"FATAL",
-            Level::Warn => b"WARN ",
-            Level::Info => b"INFO ",
-            Level::Debug => b"DEBUG",
-            Level::Trace => b"TRACE",
-        }
+        let at = self as usize * 5;
+        b"FATALWARN INFO DEBUGTRACE".get(at..at + 5).unwrap_or_default()
     }
 }
 
@@ -87,21 +83,10 @@ impl Line {
 
     /// Appends a decimal number.
     pub fn n(&mut self, n: i64) -> &mut Line {
-        let mut digits = [0u8; 20];
-        let mut i = digits.len();
-        let mut v = n.unsigned_abs();
-        loop {
-            i -= 1;
-            digits[i] = b'0' + (v % 10) as u8;
-            v /= 10;
-            if v == 0 {
-                break;
-            }
-        }
         if n < 0 {
             self.s(b"-");
         }
-        self.s(&digits[i..])
+        self.s(digits(n.unsigned_abs(), &mut [0; 20]))
     }
 
     pub fn sig(&mut self, sig: u32) -> &mut Line {
@@ -133,21 +118,32 @@ impl Line {
     }
 }
 
-/// strerror(3)'s texts for errno 1..=40 (the classic range, the same on x86_64 and aarch64), one a line.
-const ERRNO_TEXTS: &[u8] = b"Operation not permitted\nNo such file or directory\nNo such process\n\
-    Interrupted system call\nInput/output error\nNo such device or address\nArgument list too long\n\
-    Exec format error\nBad file descriptor\nNo child processes\nResource temporarily unavailable\n\
-    Cannot allocate memory\nPermission denied\nBad address\nBlock device required\n\
-    Device or resource busy\nFile exists\nInvalid cross-device link\nNo such device\nNot a directory\n\
-    Is a directory\nInvalid argument\nToo many open files in system\nToo many open files\n\
-    Inappropriate ioctl for device\nText file busy\nFile too large\nNo space left on device\n\
-    Illegal seek\nRead-only file system\nToo many links\nBroken pipe\nNumerical argument out of domain\n\
-    Numerical result out of range\nResource deadlock avoided\nFile name too long\nNo locks available\n\
-    Function not implemented\nDirectory not empty\nToo many levels of symbolic links";
+/// `n` in decimal, written at the end of `buf`.
+fn digits(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            return &buf[i..];
+        }
+    }
+}
+
+/// strerror(3)'s texts for the errors pidone's own calls can meet (fork, execve, tcsetpgrp, prctl,
+/// kill, wait4, /proc), each after its errno as one byte. Others print as `error N`.
+const ERRNO_TEXTS: &[u8] = b"\x01Operation not permitted\x02No such file or directory\x03No such process\
+    \x07Argument list too long\x08Exec format error\x09Bad file descriptor\x0aNo child processes\
+    \x0bResource temporarily unavailable\x0cCannot allocate memory\x0dPermission denied\x14Not a directory\
+    \x16Invalid argument\x19Inappropriate ioctl for device\x1aText file busy\x24File name too long\
+    \x28Too many levels of symbolic links";
 
 fn describe(e: Errno) -> Option<&'static [u8]> {
-    let n = usize::try_from(e.raw_os_error()).ok()?.checked_sub(1)?;
-    ERRNO_TEXTS.split(|&c| c == b'\n').nth(n)
+    let errno = u8::try_from(e.raw_os_error()).ok()?;
+    let start = ERRNO_TEXTS.iter().position(|&c| c == errno)? + 1;
+    let len = ERRNO_TEXTS[start..].iter().position(|&c| c < b' ').unwrap_or(ERRNO_TEXTS.len() - start);
+    Some(&ERRNO_TEXTS[start..start + len])
 }
 
 /// Writes all of `bytes` to `fd`, retrying short writes; gives up silently on an error.
@@ -185,8 +181,10 @@ mod tests {
         l.n(0).s(b" ").n(-17).s(b" ").n(i64::MIN).s(b" ").sig(15).s(b" ").sig(35).s(b" ").sig(33);
         l.s(b" ").err(Errno::NOENT).s(b" ").err(Errno::from_raw_os_error(133));
         l.s(b" ").err(Errno::PERM).s(b" ").err(Errno::LOOP).s(b" ").err(Errno::from_raw_os_error(41));
+        l.s(b" ").err(Errno::NOTTY).s(b" ").err(Errno::SPIPE).s(b" ").err(Errno::NOEXEC);
         assert_eq!(text(&l), "0 -17 -9223372036854775808 SIGTERM SIGRTMIN+1 signal 33 No such file or directory error 133 \
-             Operation not permitted Too many levels of symbolic links error 41");
+             Operation not permitted Too many levels of symbolic links error 41 \
+             Inappropriate ioctl for device error 29 Exec format error");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Signal numbers, names and sets. x86_64 and aarch64 share the kernel's generic numbering: 1..=31 are
 //! the classic signals, 32..=64 real-time ones.
 
-use linux_raw_sys::general::{SIGCHLD, SIGKILL, SIGSTOP};
+use linux_raw_sys::general::{SIGCHLD, SIGINT, SIGKILL, SIGSTOP, SIGTERM};
 
 /// The highest signal number (the kernel's _NSIG).
 pub const MAX: u32 = 64;
@@ -37,21 +37,70 @@ pub fn is_child(sig: u32) -> bool {
     sig == SIGCHLD
 }
 
-/// Names of 1..=31 without the SIG prefix, as `kill -l` prints them (index = number - 1).
-const NAMES: [&[u8]; 31] = [
-    b"HUP", b"INT", b"QUIT", b"ILL", b"TRAP", b"ABRT", b"BUS", b"FPE", b"KILL", b"USR1", b"SEGV", b"USR2",
-    b"PIPE", b"ALRM", b"TERM", b"STKFLT", b"CHLD", b"CONT", b"STOP", b"TSTP", b"TTIN", b"TTOU", b"URG",
-    b"XCPU", b"XFSZ", b"VTALRM", b"PROF", b"WINCH", b"IO", b"PWR", b"SYS",
-];
+/// What ends pause mode (`-P`), as it ends catatonit's.
+pub fn ends_pause(sig: u32) -> bool {
+    sig == SIGTERM || sig == SIGINT
+}
 
-/// Other spellings `kill -l` and libcs accept.
-const ALIASES: [(&[u8], u32); 3] = [(b"IOT", 6), (b"POLL", 29), (b"CLD", 17)];
+/// What each signal becomes when forwarded (`-r FROM:TO`): itself unless rewritten; 0 drops it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Rewrites([u8; MAX as usize]);
+
+impl Default for Rewrites {
+    fn default() -> Rewrites {
+        let mut table = [0; MAX as usize];
+        let mut i = 0;
+        while i < table.len() {
+            table[i] = i as u8 + 1;
+            i += 1;
+        }
+        Rewrites(table)
+    }
+}
+
+impl Rewrites {
+    /// Adds `FROM:TO`: signals by name or number, TO `0` to drop. SIGCHLD (pidone's own), SIGKILL and
+    /// SIGSTOP (never received) cannot be rewritten.
+    #[inline(never)] // called from several places in argument parsing
+    pub fn add(&mut self, spec: &[u8]) -> Option<()> {
+        let colon = spec.iter().position(|&c| c == b':')?;
+        let from = parse(&spec[..colon])?;
+        let to = match &spec[colon + 1..] {
+            b"0" => 0,
+            to => parse(to)?,
+        };
+        if from == SIGCHLD || from == SIGKILL || from == SIGSTOP {
+            return None;
+        }
+        *self.0.get_mut(from as usize - 1)? = to as u8;
+        Some(())
+    }
+
+    /// What `sig` is forwarded as; 0 means not at all.
+    pub fn apply(&self, sig: u32) -> u32 {
+        self.0.get((sig as usize).wrapping_sub(1)).map_or(sig, |&to| u32::from(to))
+    }
+}
+
+/// The names of 1..=31 without the SIG prefix, as `kill -l` prints them, in number order. (One string
+/// rather than a table of slices: the slices' pointers would outweigh the text.)
+const NAMES: &[u8] = b"HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM TERM STKFLT CHLD CONT STOP \
+    TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO PWR SYS";
+
+/// Other spellings `kill -l` and libcs accept, for 6, 29 and 17.
+const ALIASES: &[u8] = b"IOT POLL CLD";
+const ALIASED: [u8; 3] = [6, 29, 17];
+
+/// The words of a space-separated list.
+pub fn words(list: &'static [u8]) -> impl Iterator<Item = &'static [u8]> {
+    list.split(|&c| c == b' ')
+}
 
 /// A signal's name in three parts, e.g. ("SIG", "RTMIN+", 3) or ("SIG", "TERM", none). Numbers without a
 /// name (32, 33) come out as ("signal ", "", 32).
 pub fn name(sig: u32) -> (&'static [u8], &'static [u8], Option<u32>) {
     match sig {
-        1..=31 => (b"SIG", NAMES[sig as usize - 1], None),
+        1..=31 => (b"SIG", words(NAMES).nth(sig as usize - 1).unwrap_or_default(), None),
         RTMIN..=MAX if sig - RTMIN <= MAX - sig => (b"SIG", b"RTMIN+", Some(sig - RTMIN)),
         RTMIN..=MAX => (b"SIG", b"RTMAX-", Some(MAX - sig)),
         _ => (b"signal ", b"", Some(sig)),
@@ -65,11 +114,11 @@ pub fn parse(s: &[u8]) -> Option<u32> {
         return (1..=MAX).contains(&n).then_some(n);
     }
     let s = strip_prefix_ci(s, b"SIG").unwrap_or(s);
-    if let Some(i) = NAMES.iter().position(|n| n.eq_ignore_ascii_case(s)) {
+    if let Some(i) = words(NAMES).position(|n| same_letters(n, s)) {
         return Some(i as u32 + 1);
     }
-    if let Some(&(_, n)) = ALIASES.iter().find(|(a, _)| a.eq_ignore_ascii_case(s)) {
-        return Some(n);
+    if let Some(i) = words(ALIASES).position(|n| same_letters(n, s)) {
+        return ALIASED.get(i).map(|&n| n.into());
     }
     if let Some(rest) = strip_prefix_ci(s, b"RTMIN") {
         let n = offset(rest, b'+')?;
@@ -106,7 +155,12 @@ fn number(s: &[u8]) -> Option<u32> {
 
 fn strip_prefix_ci<'a>(s: &'a [u8], prefix: &[u8]) -> Option<&'a [u8]> {
     let head = s.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix).then(|| &s[prefix.len()..])
+    same_letters(head, prefix).then(|| &s[prefix.len()..])
+}
+
+/// ASCII case-insensitive equality; a plain loop, a fraction of the size of core's vectorised one.
+fn same_letters(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.eq_ignore_ascii_case(y))
 }
 
 #[cfg(test)]
@@ -167,6 +221,24 @@ mod tests {
         assert_eq!(name(15), (&b"SIG"[..], &b"TERM"[..], None));
         assert_eq!(name(34), (&b"SIG"[..], &b"RTMIN+"[..], Some(0)));
         assert_eq!(name(63), (&b"SIG"[..], &b"RTMAX-"[..], Some(1)));
+    }
+
+    #[test]
+    fn rewrites() {
+        let mut r = Rewrites::default();
+        for n in 1..=MAX {
+            assert_eq!(r.apply(n), n);
+        }
+        for spec in ["TERM:QUIT", "sigusr1:0", "28:SIGUSR2", "RTMIN+1:rtmax", "HUP:HUP"] {
+            assert_eq!(r.add(spec.as_bytes()), Some(()), "{spec}");
+        }
+        assert_eq!((r.apply(15), r.apply(10), r.apply(28), r.apply(35), r.apply(1), r.apply(2)), (3, 0, 12, 64, 1, 2));
+        for bad in ["", "TERM", "TERM:", ":QUIT", "TERM:NOPE", "NOPE:TERM", "CHLD:TERM", "KILL:TERM", "STOP:0",
+                    "TERM:65", "0:TERM", "TERM:QUIT:HUP", "TERM=QUIT"] {
+            assert_eq!(Rewrites::default().add(bad.as_bytes()), None, "{bad:?}");
+        }
+        assert_eq!(r.apply(0), 0);
+        assert_eq!(r.apply(65), 65);
     }
 
     #[test]

@@ -1,12 +1,14 @@
 //! The system calls rustix keeps only in its hidden `runtime` module (whose name it rotates on purpose):
-//! fork, execve, rt_sigprocmask, rt_sigtimedwait and exit_group, issued directly. Everything else goes
-//! through rustix's stable API.
+//! fork, execve, rt_sigprocmask, rt_sigtimedwait and exit_group, issued directly; and clock_gettime,
+//! whose rustix version brings a vDSO loader several times the size of all of pidone's own code for a
+//! call made only while `--grace` runs. Everything else goes through rustix's stable API.
 
 use crate::signals::SigSet;
 use core::arch::asm;
+use core::time::Duration;
 use linux_raw_sys::general::{
-    __NR_clone, __NR_execve, __NR_exit_group, __NR_rt_sigprocmask, __NR_rt_sigtimedwait, SIG_SETMASK,
-    SIGCHLD,
+    __NR_clock_gettime, __NR_clone, __NR_execve, __NR_exit_group, __NR_rt_sigprocmask, __NR_rt_sigtimedwait,
+    __kernel_timespec, CLOCK_MONOTONIC, SIG_SETMASK, SIGCHLD,
 };
 use rustix::io::Errno;
 use rustix::process::Pid;
@@ -75,12 +77,22 @@ pub fn set_signal_mask(mask: &SigSet) -> Result<SigSet, Errno> {
     result(ret).map(|_| old)
 }
 
-/// rt_sigtimedwait(2) with no timeout and no siginfo: blocks until a signal in `set` is pending and
-/// dequeues it. The signals in `set` must be blocked.
-pub fn wait_signal(set: &SigSet) -> Result<u32, Errno> {
-    // SAFETY: `set` is a live 8-byte set; the siginfo and timeout pointers may be NULL.
-    let ret = unsafe { syscall4(__NR_rt_sigtimedwait, set as *const SigSet as usize, 0, 0, SIGSET_SIZE) };
+/// rt_sigtimedwait(2) without siginfo: waits until a signal in `set` is pending and dequeues it, or
+/// fails with EAGAIN once `timeout` (if any) has passed. The signals in `set` must be blocked.
+pub fn wait_signal(set: &SigSet, timeout: Option<Duration>) -> Result<u32, Errno> {
+    let timespec = timeout.map(|t| __kernel_timespec { tv_sec: t.as_secs() as i64, tv_nsec: t.subsec_nanos().into() });
+    let timespec = timespec.as_ref().map_or(0, |t| t as *const __kernel_timespec as usize);
+    // SAFETY: `set` is a live 8-byte set; the timeout is NULL or a live timespec; siginfo may be NULL.
+    let ret = unsafe { syscall4(__NR_rt_sigtimedwait, set as *const SigSet as usize, 0, timespec, SIGSET_SIZE) };
     result(ret).map(|sig| sig as u32)
+}
+
+/// clock_gettime(2) on CLOCK_MONOTONIC.
+pub fn monotonic() -> Duration {
+    let mut now = __kernel_timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: `now` is a live timespec for the kernel to fill. CLOCK_MONOTONIC cannot fail.
+    unsafe { syscall4(__NR_clock_gettime, CLOCK_MONOTONIC as usize, &mut now as *mut __kernel_timespec as usize, 0, 0) };
+    Duration::new(now.tv_sec as u64, now.tv_nsec as u32)
 }
 
 /// exit_group(2).

@@ -28,7 +28,7 @@ fn bad_input_gives_one_error_line_then_the_usage_and_exit_1() {
         (&["--"], "pidone: no program to run"),
         (&["-s", "-v"], "pidone: no program to run"),
         (&["-z", "true"], "pidone: invalid option -- 'z'"),
-        (&["--help"], "pidone: invalid option -- '-'"),
+        (&["--help"], "pidone: unrecognized option '--help'"),
         (&["-p"], "pidone: option requires an argument -- 'p'"),
         (&["-e"], "pidone: option requires an argument -- 'e'"),
         (&["-p", "SIGNOPE", "true"], "Not a valid option for -p: SIGNOPE"),

@@ -24,7 +24,7 @@ pub fn e2e() -> Result<(usize, usize)> {
     podman.build_images(&app, arch)?;
 
     let init_path = built.native.to_str().ok_or("non-UTF-8 path")?.to_owned();
-    let scenarios: [(&str, &dyn Fn(&Podman) -> Result<()>); 9] = [
+    let scenarios: [(&str, &dyn Fn(&Podman) -> Result<()>); 11] = [
         ("the application's parent is PID 1, pidone", &|p| {
             expect_contains(&p.run(&[APP, "/app", "whoami"])?.stdout, " ppid=1 init=/pidone\n")
         }),
@@ -59,6 +59,21 @@ pub fn e2e() -> Result<(usize, usize)> {
             expect_eq(&ran.code, &3, "exit code")?;
             expect_eq(&ran.stdout.as_str(), &"", "stdout")?;
             expect_contains(&ran.stderr, "] Main child exited normally (with status '3')")
+        }),
+        ("podman stop with --grace: a helper the application leaves behind gets TERM and cleans up", &|p| {
+            let (code, logs, took) = p.stop(&["--entrypoint", r#"["/pidone","--grace","5","--"]"#, APP, "/app", "family"])?;
+            expect_eq(&code, &0, "exit code")?;
+            expect_contains(&logs, "helper cleaned up\n")?;
+            if took > Duration::from_secs(4) {
+                return Err(format!("stop took {took:?}: pidone should leave as soon as the helper is done"));
+            }
+            Ok(())
+        }),
+        ("podman stop without --grace: the helper is killed with the namespace, uncleaned", &|p| {
+            let (code, logs, _) = p.stop(&[APP, "/app", "family"])?;
+            expect_eq(&code, &0, "exit code")?;
+            expect_contains(&logs, "cleaned up\n")?;
+            if logs.contains("helper cleaned up") { Err("the helper cleaned up without --grace".into()) } else { Ok(()) }
         }),
         ("podman run --init --init-path pidone: podman's init slot", &|p| {
             let ran = p.run(&["--init", "--init-path", &init_path, BARE, "/app", "whoami"])?;

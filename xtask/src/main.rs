@@ -66,9 +66,10 @@ fn run(args: &[String]) -> Result<ExitCode> {
 }
 
 /// Integration tests that cannot hold under qemu-user, and why. They run on the native build.
-const NOT_UNDER_QEMU: [(&str, &str); 4] = [
-    ("idle_pidone_never_wakes_up", "qemu's own threads wake up, so the context switches counted are qemu's"),
+const NOT_UNDER_QEMU: [(&str, &str); 5] = [
     ("a_hundred_orphans_are_reaped_as_a_subreaper", "qemu 7.2 rejects PR_SET_CHILD_SUBREAPER with EINVAL"),
+    ("grace_as_a_subreaper_signals_its_own_tree_only", "qemu 7.2 rejects PR_SET_CHILD_SUBREAPER with EINVAL"),
+    ("grace_as_a_subreaper_kills_what_ignores_term", "qemu 7.2 rejects PR_SET_CHILD_SUBREAPER with EINVAL"),
     ("not_pid_1_and_not_a_subreaper_warns", "qemu 7.2 rejects PR_GET_CHILD_SUBREAPER with EINVAL"),
     ("inherited_ignored_signals_reach_the_grandchild",
      "qemu installs host handlers for the guest's signals, so a native exec resets inherited SIG_IGN"),

@@ -4,6 +4,8 @@
 //! - `whoami`: prints `pid=P ppid=Q init=<PID 1's argv[0]>`
 //! - `exit N`: exits with N
 //! - `term-handler`: prints `ready`, waits for SIGTERM, prints `cleaned up`, exits 0
+//! - `family`: as `term-handler`, plus a helper process that prints `helper cleaned up` on SIGTERM; the
+//!   main process does not wait for it, so only an init with a grace period lets the helper finish
 //! - `sleep`: prints `ready` and sleeps with default signal dispositions
 //! - `orphans N`: leaves N orphans behind, waits for them to end, prints `zombies=Z` for the whole container
 
@@ -21,7 +23,25 @@ fn main() {
             println!("pid={} ppid={ppid} init={}", std::process::id(), String::from_utf8_lossy(argv0));
         }
         "exit" => std::process::exit(arg(1).parse().expect("exit N")),
-        "term-handler" => term_handler(),
+        "term-handler" => {
+            block_term();
+            println!("ready");
+            wait_for_term();
+            println!("cleaned up");
+        }
+        "family" => {
+            block_term();
+            // SAFETY: single-threaded; the child only prints, waits and leaves with _exit.
+            if unsafe { libc::fork() } == 0 {
+                wait_for_term();
+                println!("helper cleaned up");
+                // SAFETY: ends the helper without running the parent's exit path twice.
+                unsafe { libc::_exit(0) };
+            }
+            println!("ready");
+            wait_for_term();
+            println!("cleaned up");
+        }
         "sleep" => {
             println!("ready");
             std::thread::sleep(Duration::from_secs(3600));
@@ -34,18 +54,26 @@ fn main() {
     }
 }
 
-fn term_handler() {
-    // SAFETY: plain libc signal-set calls on a local set; TERM is blocked, then taken with sigwait.
+/// Blocks SIGTERM so that `wait_for_term` can take it (fork keeps the mask).
+fn block_term() {
+    // SAFETY: plain libc signal-set calls on a local set.
     unsafe {
         let mut set: libc::sigset_t = std::mem::zeroed();
         libc::sigemptyset(&mut set);
         libc::sigaddset(&mut set, libc::SIGTERM);
         libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
-        println!("ready");
+    }
+}
+
+fn wait_for_term() {
+    // SAFETY: as above; SIGTERM is blocked, so sigwait takes it.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, libc::SIGTERM);
         let mut sig = 0;
         libc::sigwait(&set, &mut sig);
     }
-    println!("cleaned up");
 }
 
 fn orphans(n: u32) {

@@ -1,0 +1,229 @@
+//! What pidone does beyond tini, each opt-in: `--grace`, `-r`/`--rewrite`, `-P`/`--pause`.
+
+mod common;
+use common::*;
+use std::time::{Duration, Instant};
+
+/// Writes the main child's script and returns its path: it starts a grandchild and exits 7 at once.
+/// The grandchild writes its pid, then either cleans up on TERM (writes `cleaned`, exits) or ignores
+/// TERM; either way it would live 60 s.
+fn family(t: &TempDir, grandchild_handles_term: bool) -> String {
+    let dir = t.path();
+    let on_term = if grandchild_handles_term { format!("echo cleaned > {dir}/cleaned; exit 0") } else { String::new() };
+    t.write("family.sh", &format!(
+        r#"/bin/bash -c 'trap "{on_term}" TERM; echo $$ > {dir}/grandchild; sleep 60 & wait $!; wait $!' &
+        while [ ! -s {dir}/grandchild ]; do sleep 0.01; done
+        exit 7"#
+    ))
+}
+
+fn timed(cmd: std::process::Command) -> (Finished, Duration) {
+    let start = Instant::now();
+    let done = run(cmd);
+    (done, start.elapsed())
+}
+
+#[test]
+fn grace_as_pid_1_ends_early_when_the_rest_cleans_up() {
+    let t = TempDir::new("grace-clean");
+    let (done, took) = timed(as_init(&["--grace", "20", "-v", "--", "/bin/sh", &family(&t, true)]));
+    assert_eq!(done.code(), 7, "{}", done.stderr);
+    assert!(took < Duration::from_secs(10), "waited {took:?} although everything had exited");
+    assert_eq!(std::fs::read_to_string(t.0.join("cleaned")).unwrap_or_default(), "cleaned\n", "{}", done.stderr);
+    assert!(done.stderr.contains("Sent SIGTERM to every other process in the namespace"), "{}", done.stderr);
+    // Without --grace, pidone leaves at once and the namespace takes the grandchild down uncleaned.
+    let t = TempDir::new("grace-none");
+    let done = run(as_init(&["--", "/bin/sh", &family(&t, true)]));
+    assert_eq!(done.code(), 7);
+    assert!(!t.0.join("cleaned").exists());
+}
+
+#[test]
+fn grace_as_pid_1_kills_what_ignores_term_when_time_is_up() {
+    let t = TempDir::new("grace-kill");
+    let (done, took) = timed(as_init(&["--grace=1.5", "-e", "7", "-v", "--", "/bin/sh", &family(&t, false)]));
+    assert_eq!(done.code(), 0, "the main child's status, after -e: {}", done.stderr);
+    assert!(took >= Duration::from_millis(1500), "left after {took:?}, before the grace period ended");
+    assert!(took < Duration::from_secs(10), "took {took:?}");
+    assert!(done.stderr.contains("Grace period over"), "{}", done.stderr);
+    assert!(done.stderr.contains("Sent SIGKILL to every other process in the namespace"), "{}", done.stderr);
+}
+
+#[test]
+fn grace_from_the_environment() {
+    let t = TempDir::new("grace-env");
+    let mut cmd = as_init(&["--", "/bin/sh", &family(&t, true)]);
+    cmd.env("PIDONE_GRACE", "20");
+    let done = run(cmd);
+    assert_eq!(done.code(), 7);
+    assert!(t.0.join("cleaned").exists(), "{}", done.stderr);
+}
+
+/// PID 1 is a shell that starts an outsider (not in pidone's tree, trapping TERM), then pidone as a
+/// subreaper with `args`, then reports pidone's status, whether the outsider was signalled, and
+/// whether the grandchild is still alive.
+fn below_a_shell(t: &TempDir, args: &str, grandchild_handles_term: bool) -> Finished {
+    let dir = t.path();
+    let script = format!(
+        r#"/bin/bash -c 'trap "echo signalled > {dir}/outsider" TERM; echo ready > {dir}/outsider-ready; sleep 60 & wait $!' &
+        while [ ! -e {dir}/outsider-ready ]; do sleep 0.01; done
+        "$@" {args} -- /bin/sh {family}
+        echo "status=$?"
+        sleep 0.3
+        [ -e {dir}/outsider ] && echo "outsider=$(cat {dir}/outsider)" || echo "outsider=untouched"
+        kill -0 "$(cat {dir}/grandchild)" 2>/dev/null && echo grandchild=alive || echo grandchild=gone"#,
+        family = family(t, grandchild_handles_term)
+    );
+    run(as_init_via(&["/bin/sh", "-c", &script, "sh"], &[] as &[&str]))
+}
+
+#[test]
+fn grace_as_a_subreaper_signals_its_own_tree_only() {
+    let t = TempDir::new("grace-sub-clean");
+    let done = below_a_shell(&t, "-s -v --grace 20", true);
+    assert_eq!(done.stdout, "status=7\noutsider=untouched\ngrandchild=gone\n", "{}", done.stderr);
+    assert!(t.0.join("cleaned").exists(), "{}", done.stderr);
+    assert!(done.stderr.contains("Sent SIGTERM to pid "), "{}", done.stderr);
+}
+
+#[test]
+fn grace_as_a_subreaper_kills_what_ignores_term() {
+    let t = TempDir::new("grace-sub-kill");
+    let start = Instant::now();
+    let done = below_a_shell(&t, "-s -v --grace 1", false);
+    assert_eq!(done.stdout, "status=7\noutsider=untouched\ngrandchild=gone\n", "{}", done.stderr);
+    assert!(start.elapsed() >= Duration::from_secs(1));
+    assert!(done.stderr.contains("Grace period over") && done.stderr.contains("Sent SIGKILL to pid "), "{}", done.stderr);
+}
+
+/// Reports the signals it gets; TERM and USR2 are reported too, INT ends it.
+const REPORTER: &str = r#"
+for s in HUP USR1 USR2 QUIT TERM WINCH; do trap "echo got $s" $s; done
+trap 'echo got INT; exit 0' INT
+sleep 1000 & idle=$!
+echo ready
+while :; do wait $idle; done
+"#;
+
+fn rewritten(args: &[&str], env: Option<&str>) -> String {
+    let rewrites = !args.is_empty() || env.is_some();
+    let mut all = args.to_vec();
+    all.extend(["--", "/bin/bash", "-c", REPORTER]);
+    let mut cmd = as_init(&all);
+    if let Some(spec) = env {
+        cmd.env("PIDONE_REWRITE", spec);
+    }
+    let mut s = Session::start(cmd);
+    s.wait_for("ready");
+    s.signal_init(15);
+    s.wait_for(if rewrites { "got QUIT" } else { "got TERM" });
+    // HUP is dropped when rewritten to 0. bash may miss one of two trapped signals that arrive in the
+    // same `wait` (pidone forwards both: its debug log shows it), so each gets its own moment.
+    s.signal_init(1);
+    if rewrites {
+        std::thread::sleep(Duration::from_millis(300));
+    } else {
+        s.wait_for("got HUP");
+    }
+    s.signal_init(28);
+    s.wait_for("got WINCH");
+    s.signal_init(2);
+    let done = s.finish();
+    assert_eq!(done.code(), 0, "{}", done.stderr);
+    done.stdout
+}
+
+#[test]
+fn rewrites_map_and_drop_signals() {
+    let want = "ready\ngot QUIT\ngot WINCH\ngot INT\n";
+    assert_eq!(rewritten(&["-r", "TERM:QUIT", "--rewrite", "1:0"], None), want);
+    assert_eq!(rewritten(&["--rewrite=sigterm:3", "-rHUP:0"], None), want);
+    assert_eq!(rewritten(&[], Some("TERM:QUIT,HUP:0")), want);
+    assert_eq!(rewritten(&[], None), "ready\ngot TERM\ngot HUP\ngot WINCH\ngot INT\n");
+}
+
+#[test]
+fn bad_rewrites_and_graces_fail_at_start() {
+    for (args, env, error) in [
+        (&["-r", "TERM", "true"][..], None, "Not a valid option for -r: TERM"),
+        (&["-r", "CHLD:TERM", "true"][..], None, "Not a valid option for -r: CHLD:TERM"),
+        (&["--rewrite", "TERM:NOPE", "true"][..], None, "Not a valid option for --rewrite: TERM:NOPE"),
+        (&["--grace", "soon", "true"][..], None, "Not a valid option for --grace: soon"),
+        (&["--grace"][..], None, "pidone: option '--grace' requires an argument"),
+        (&["true"][..], Some(("PIDONE_REWRITE", "TERM:QUIT,KILL:0")), "Not a valid option for PIDONE_REWRITE: KILL:0"),
+        (&["true"][..], Some(("PIDONE_GRACE", "-1")), "Not a valid option for PIDONE_GRACE: -1"),
+        (&["-P", "true"][..], None, "pidone: pause mode (-P) runs no program"),
+    ] {
+        let mut cmd = as_init(args);
+        if let Some((k, v)) = env {
+            cmd.env(k, v);
+        }
+        let done = run(cmd);
+        assert_eq!(done.code(), 1, "{args:?}");
+        let first = done.stderr.lines().next().unwrap_or_default();
+        assert!(first.ends_with(error), "{args:?}: {first:?}");
+        assert!(done.stderr.contains("\nUsage: pidone"), "{args:?}");
+    }
+}
+
+#[test]
+fn rewrites_apply_to_the_parent_death_signal() {
+    let t = TempDir::new("pdeath-rewrite");
+    let dir = t.path();
+    let inner = t.write("inner.sh", r#"trap 'echo usr2 > "$1/got"; exit 0' USR2; trap 'echo usr1 > "$1/got"; exit 0' USR1; sleep 1000 & idle=$!; touch "$1/ready"; wait $idle"#);
+    let outer = format!(
+        r#"/bin/sh -c '"$@" & i=0; while [ ! -e {dir}/ready ] && [ $i -lt 2000 ]; do sleep 0.01; i=$((i+1)); done' sh "$@" -p SIGUSR1 -r USR1:USR2 -- /bin/bash {inner} {dir}
+        i=0; while [ ! -e {dir}/got ] && [ $i -lt 2000 ]; do sleep 0.01; i=$((i+1)); done
+        cat {dir}/got"#);
+    let done = run(as_init_via(&["/bin/sh", "-c", &outer, "sh"], &[] as &[&str]));
+    assert_eq!(done.stdout, "usr2\n", "stderr: {}", done.stderr);
+}
+
+#[test]
+fn pause_mode_reaps_idles_and_ends_on_term_or_int() {
+    for (args, env, end) in [(&["-P"][..], None, 15), (&["--pause"][..], None, 2), (&[][..], Some("PIDONE_PAUSE"), 15)] {
+        let mut cmd = as_init(args);
+        if let Some(var) = env {
+            cmd.env(var, "1");
+        }
+        let s = Session::start(cmd);
+        let init = s.init_pid().as_raw_nonzero().get();
+        // Join its namespaces and leave 20 orphans behind, as a pod's containers would.
+        let joined = run({
+            let mut c = std::process::Command::new(tool("nsenter"));
+            if !rustix::process::geteuid().is_root() {
+                c.arg("-U"); // the user namespace unshare made, to be allowed into the others
+            }
+            c.args(["-t", &init.to_string(), "-p", "-m", "/bin/sh", "-c",
+                    "i=0; while [ $i -lt 20 ]; do sleep 0.1 & i=$((i+1)); done; echo left"]);
+            c
+        });
+        assert_eq!(joined.stdout, "left\n", "{}", joined.stderr);
+        std::thread::sleep(Duration::from_millis(600));
+        let zombies = std::fs::read_to_string(format!("/proc/{init}/task/{init}/children")).unwrap();
+        assert_eq!(zombies.trim(), "", "pidone still has children (unreaped zombies): {zombies}");
+        s.signal_init(10); // USR1 does not end pause mode
+        std::thread::sleep(Duration::from_millis(100));
+        assert!(std::fs::metadata(format!("/proc/{init}")).is_ok(), "USR1 ended pause mode");
+        s.signal_init(end);
+        let done = s.finish();
+        assert_eq!(done.code(), 0, "{args:?}: {}", done.stderr);
+    }
+}
+
+#[test]
+fn pause_mode_never_wakes_up() {
+    let s = Session::start(as_init(&["-P"]));
+    let init = s.init_pid().as_raw_nonzero().get();
+    let switches = || {
+        let status = std::fs::read_to_string(format!("/proc/{init}/status")).unwrap();
+        status.lines().filter(|l| l.contains("ctxt_switches"))
+            .map(|l| l.split_whitespace().last().unwrap().parse::<u64>().unwrap()).sum::<u64>()
+    };
+    std::thread::sleep(Duration::from_millis(200));
+    let before = switches();
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(switches(), before);
+    s.signal_init(15);
+    assert_eq!(s.finish().code(), 0);
+}

@@ -9,7 +9,7 @@ pub const USAGE: &str = concat!(
     "pidone ", env!("CARGO_PKG_VERSION"), ", a tiny init for containers (a drop-in for tini)\n",
     "Usage: pidone [OPTIONS] [--] PROGRAM [ARGS]  |  pidone -P [OPTIONS]  |  pidone --version\n",
     "Runs PROGRAM under the supervision of a valid init process: passes it every signal,\n",
-    "reaps zombies, exits with its status (128+N if signal N killed it).\n",
+    "reaps zombies, exits with its status (128+N if killed by signal N).\n",
     "  -s            register as a child subreaper (when not PID 1)\n",
     "  -g            signal PROGRAM's process group, not PROGRAM alone\n",
     "  -p SIGNAL     receive SIGNAL when pidone's parent dies\n",
@@ -20,7 +20,7 @@ pub const USAGE: &str = concat!(
     "  -r FROM:TO    pass signal FROM as TO, 0 drops it (--rewrite; repeatable)\n",
     "  -P, --pause   run no program; reap until TERM or INT\n",
     "  -l, -h        license, help\n",
-    "Environment: TINI_SUBREAPER, TINI_KILL_PROCESS_GROUP, PIDONE_PAUSE (set: -s, -g, -P),\n",
+    "Or set TINI_SUBREAPER, TINI_KILL_PROCESS_GROUP, PIDONE_PAUSE (-s, -g, -P),\n",
     "TINI_VERBOSITY=N, PIDONE_GRACE=SECS, PIDONE_REWRITE=FROM:TO,...\n",
 );
 

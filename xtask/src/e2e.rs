@@ -100,18 +100,23 @@ pub fn e2e() -> Result<(usize, usize)> {
     Ok((scenarios.len() - failed, failed))
 }
 
-/// The test program, static for the image. It uses std and libc (only pidone itself is libc-free), so
-/// it is built without the linker flags .cargo/config.toml sets for pidone, in its own target dir.
-fn build_app(work: &Path) -> Result<PathBuf> {
+/// The test program (`tests/app`), static: for the images, and for the integration tests that need a
+/// child that counts signals exactly. It uses std and libc (only pidone itself is libc-free), so it is
+/// built without the linker flags .cargo/config.toml sets for pidone, in its own target directory.
+pub fn build_testapp() -> Result<PathBuf> {
     let triple = dist::native_triple();
     let target_dir = root().join("target/testapp");
     status(Command::new("cargo").current_dir(root()).env("RUSTFLAGS", "").env("CARGO_TARGET_DIR", &target_dir)
         .args(["build", "--quiet", "--release", "--package", "pidone-testapp", "--target", triple]))?;
+    Ok(target_dir.join(triple).join("release/pidone-testapp"))
+}
+
+/// The build context of the application images: the test program as `app`.
+fn build_app(work: &Path) -> Result<PathBuf> {
     let context = work.join("app");
     std::fs::create_dir_all(&context).map_err(|e| format!("cannot create {}: {e}", context.display()))?;
     let app = context.join("app");
-    std::fs::copy(target_dir.join(triple).join("release/pidone-testapp"), &app)
-        .map_err(|e| format!("cannot copy the test program: {e}"))?;
+    std::fs::copy(build_testapp()?, &app).map_err(|e| format!("cannot copy the test program: {e}"))?;
     Ok(app)
 }
 

@@ -66,24 +66,28 @@ fn run(args: &[String]) -> Result<ExitCode> {
 }
 
 /// Integration tests that cannot hold under qemu-user, and why. They run on the native build.
-const NOT_UNDER_QEMU: [(&str, &str); 5] = [
+const NOT_UNDER_QEMU: [(&str, &str); 8] = [
     ("a_hundred_orphans_are_reaped_as_a_subreaper", "qemu 7.2 rejects PR_SET_CHILD_SUBREAPER with EINVAL"),
     ("grace_as_a_subreaper_signals_its_own_tree_only", "qemu 7.2 rejects PR_SET_CHILD_SUBREAPER with EINVAL"),
     ("grace_as_a_subreaper_kills_what_ignores_term", "qemu 7.2 rejects PR_SET_CHILD_SUBREAPER with EINVAL"),
     ("not_pid_1_and_not_a_subreaper_warns", "qemu 7.2 rejects PR_GET_CHILD_SUBREAPER with EINVAL"),
+    ("pidone_keeps_its_uid_and_gives_the_child_no_extra_fd", "it uses -s; qemu 7.2 rejects PR_SET_CHILD_SUBREAPER"),
     ("inherited_ignored_signals_reach_the_grandchild",
      "qemu installs host handlers for the guest's signals, so a native exec resets inherited SIG_IGN"),
+    ("a_genuine_fault_in_pidone_is_not_swallowed", "gdb would set the emulator's registers, not pidone's"),
+    ("fork_failure_is_one_fatal_line_and_exit_1", "qemu needs threads of its own, which RLIMIT_NPROC=1 forbids"),
 ];
 
 fn test() -> Result<ExitCode> {
     setup::packages(&[("unshare", "util-linux"), ("script", "bsdutils"), ("bash", "bash"), ("env", "coreutils"),
                       ("qemu-aarch64-static", "qemu-user-static"), ("buildah", "buildah"), ("podman", "podman"),
-                      ("runc", "runc")])?;
+                      ("runc", "runc"), ("gdb", "gdb")])?;
     let built = dist::dist()?;
+    let testapp = e2e::build_testapp()?;
     let mut tally = Tally::default();
     // Unit tests, and the integration tests against the shipped static build for this machine.
     tally.cargo_test(Command::new("cargo").current_dir(root()).args(["test", "--workspace"])
-        .env("PIDONE_BIN", &built.native))?;
+        .env("PIDONE_BIN", &built.native).env("PIDONE_TESTAPP", &testapp))?;
     // The integration tests again against every other build, under qemu-user.
     for (arch, binary) in &built.foreign {
         let runner = format!("qemu-{}-static", if *arch == "arm64" { "aarch64" } else { "x86_64" });
@@ -94,7 +98,7 @@ fn test() -> Result<ExitCode> {
             println!("  {name}: {why}");
             cmd.args(["--skip", name]);
         }
-        tally.cargo_test(cmd.env("PIDONE_BIN", binary).env("PIDONE_RUNNER", runner))?;
+        tally.cargo_test(cmd.env("PIDONE_BIN", binary).env("PIDONE_RUNNER", runner).env("PIDONE_TESTAPP", &testapp))?;
     }
     dist::check_reproducible()?;
     tally.passed += 1;

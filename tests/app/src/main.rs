@@ -8,6 +8,9 @@
 //!   main process does not wait for it, so only an init with a grace period lets the helper finish
 //! - `sleep`: prints `ready` and sleeps with default signal dispositions
 //! - `orphans N`: leaves N orphans behind, waits for them to end, prints `zombies=Z` for the whole container
+//! - `count`: blocks every signal, prints `ready`, takes signals one by one (sigwaitinfo: nothing is lost
+//!   to a handler's race) until SIGTERM, then prints `N=count` for each signal number seen and
+//!   `blocked=<hex>` (the mask it started with)
 
 use std::time::Duration;
 
@@ -47,6 +50,7 @@ fn main() {
             std::thread::sleep(Duration::from_secs(3600));
         }
         "orphans" => orphans(arg(1).parse().expect("orphans N")),
+        "count" => count(),
         other => {
             eprintln!("pidone-testapp: unknown mode {other:?}");
             std::process::exit(2);
@@ -74,6 +78,30 @@ fn wait_for_term() {
         let mut sig = 0;
         libc::sigwait(&set, &mut sig);
     }
+}
+
+fn count() {
+    let mut counts = [0u64; 65];
+    // SAFETY: plain libc signal-set calls on local sets; every signal is blocked before it is waited for.
+    let started_with = unsafe {
+        let mut all: libc::sigset_t = std::mem::zeroed();
+        let mut old: libc::sigset_t = std::mem::zeroed();
+        libc::sigfillset(&mut all);
+        libc::pthread_sigmask(libc::SIG_SETMASK, &all, &mut old);
+        println!("ready");
+        loop {
+            let sig = libc::sigwaitinfo(&all, std::ptr::null_mut());
+            if sig == libc::SIGTERM {
+                break;
+            }
+            if let Some(n) = counts.get_mut(sig.max(0) as usize) {
+                *n += 1;
+            }
+        }
+        (1..=64).filter(|&n| libc::sigismember(&old, n) == 1).fold(0u64, |m, n| m | 1 << (n - 1))
+    };
+    let seen: Vec<String> = (1..=64).filter(|&n| counts[n] > 0).map(|n| format!("{n}={}", counts[n])).collect();
+    println!("{} blocked={started_with:x}", seen.join(" "));
 }
 
 fn orphans(n: u32) {

@@ -16,6 +16,11 @@ mod supervise;
 pub mod sys;
 
 use cli::{Action, Error};
+
+/// For the fuzz target (`fuzz/`) only: exported, the parser would not be internalised by LTO and would
+/// cost the shipped binary half a kilobyte.
+#[cfg(feature = "fuzz")]
+pub use cli::{Action as FuzzAction, Config as FuzzConfig, parse as fuzz_parse};
 use log::{Level, Line};
 use rustix::process::{self, Pid, Signal};
 use signals::SigSet;

@@ -72,14 +72,6 @@ fn forward(child: Pid, sig: u32, config: &Config) -> Option<()> {
             log::note(Level::Warn, b"Child was dead when forwarding signal");
             Some(())
         }
-        // The child's queue of real-time signals is full (RLIMIT_SIGPENDING): the kernel refuses this
-        // one, as it would refuse any sender. Not a reason to take the container down.
-        Err(Errno::AGAIN) => {
-            log::line(Level::Warn, |l| {
-                l.s(b"Signal queue full, dropped ").sig(to);
-            });
-            Some(())
-        }
         Err(e) => {
             log::fatal(b"Unexpected error when forwarding signal", e);
             None

@@ -53,6 +53,7 @@ pub fn dist() -> Result<Dist> {
         let bytes = std::fs::read(&artifact).map_err(|e| format!("cannot read {}: {e}", artifact.display()))?;
         let name = format!("pidone-{}", target.arch);
         elf::check(&bytes, target.machine).map_err(|e| format!("{name}: {e}"))?;
+        elf::check_no_panic_text(&bytes).map_err(|e| format!("{name}: {e}"))?;
         let size = bytes.len() as u64;
         println!("{name}: {size} bytes, {} under the {BUDGET}-byte budget", BUDGET as i64 - size as i64);
         if size > BUDGET {

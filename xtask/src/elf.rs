@@ -1,4 +1,5 @@
-//! Just enough ELF reading to check what `dist` ships: machine, type, and program headers.
+//! Just enough ELF reading to check what `dist` ships: machine, type, and program headers; and a scan
+//! for the text that panics would bring along.
 
 pub const EM_X86_64: u16 = 62;
 pub const EM_AARCH64: u16 = 183;
@@ -50,4 +51,30 @@ pub fn check(bytes: &[u8], machine: u16) -> Result<(), String> {
         return Err("no PT_GNU_STACK: the kernel would default to an executable stack".into());
     }
     Ok(())
+}
+
+/// What a reachable panic leaves in a binary: core's messages and the source paths of its locations.
+/// pidone's panic handler ignores its argument, so none of this should survive linking.
+const PANIC_TEXT: [&str; 9] = [
+    "panicked", "index out of bounds", "attempt to ", "called `", "overflow", "src/", "/rustc/", ".cargo/", "library/core",
+];
+
+/// Fails if the binary carries any panic message or source path.
+pub fn check_no_panic_text(bytes: &[u8]) -> Result<(), String> {
+    match PANIC_TEXT.iter().find(|text| bytes.windows(text.len()).any(|w| w == text.as_bytes())) {
+        Some(text) => Err(format!("contains panic text {text:?}: some panic path kept its message")),
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_panic_text() {
+        assert!(check_no_panic_text(b"\0\0index out of bounds: the len is\0").is_err());
+        assert!(check_no_panic_text(b"xx/rustc/abc/library/core/src/num/mod.rs").is_err());
+        assert!(check_no_panic_text(b"[FATAL pidone] internal error").is_ok());
+    }
 }

@@ -14,6 +14,7 @@ usage: cargo xtask <verb>
   dist          build target/dist/pidone-{amd64,arm64} and SHA256SUMS, checking every artifact
   run -- ARGS   run `pidone ARGS` as PID 1 of a fresh PID namespace (the build for this machine)
   e2e           the scratch image built with buildah and run with podman + runc, scenario by scenario
+  fuzz [SECS]   fuzz the command-line and environment parser with cargo fuzz (default 300 s)
   test          the whole test suite: unit and integration tests (both builds), then e2e
 ";
 
@@ -23,6 +24,11 @@ fn main() -> ExitCode {
         Some("dist") => dist::dist().map(|_| ExitCode::SUCCESS),
         Some("run") => run(&args[1..]),
         Some("test") => test(),
+        Some("fuzz") => match args.get(1).map(|s| s.parse::<u64>()) {
+            None => fuzz(300),
+            Some(Ok(seconds)) => fuzz(seconds),
+            Some(Err(_)) => Err("fuzz takes a number of seconds".into()),
+        },
         Some("e2e") => e2e::e2e().and_then(|(_, failed)| all_passed(failed)),
         _ => {
             eprint!("{USAGE}");
@@ -65,6 +71,15 @@ fn run(args: &[String]) -> Result<ExitCode> {
     Ok(ExitCode::from(status.code().unwrap_or(1) as u8))
 }
 
+/// Runs the fuzz target for `seconds`. A crash stops it, leaves the input under fuzz/artifacts/ and
+/// fails; each such input belongs in a regression test.
+fn fuzz(seconds: u64) -> Result<ExitCode> {
+    setup::fuzzing()?;
+    status(Command::new("cargo").current_dir(root().join("fuzz"))
+        .args(["+nightly", "fuzz", "run", "cli", "--", &format!("-max_total_time={seconds}")]))?;
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Integration tests that cannot hold under qemu-user, and why. They run on the native build.
 const NOT_UNDER_QEMU: [(&str, &str); 8] = [
     ("a_hundred_orphans_are_reaped_as_a_subreaper", "qemu 7.2 rejects PR_SET_CHILD_SUBREAPER with EINVAL"),
@@ -101,6 +116,9 @@ fn test() -> Result<ExitCode> {
         tally.cargo_test(cmd.env("PIDONE_BIN", binary).env("PIDONE_RUNNER", runner).env("PIDONE_TESTAPP", &testapp))?;
     }
     dist::check_reproducible()?;
+    tally.passed += 1;
+    println!("\nFuzzing the parser for 30 s (longer: cargo xtask fuzz SECONDS)");
+    fuzz(30)?;
     tally.passed += 1;
     println!("\nEnd-to-end: the scratch image under podman + runc");
     let (passed, failed) = e2e::e2e()?;

@@ -37,3 +37,18 @@ pub fn packages(needed: &[(&str, &str)]) -> Result<()> {
 pub fn on_path(cmd: &str) -> bool {
     std::env::var_os("PATH").is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(cmd).is_file()))
 }
+
+/// The nightly toolchain and cargo-fuzz, for `cargo xtask fuzz` (libFuzzer needs nightly's sanitizers).
+pub fn fuzzing() -> Result<()> {
+    let has_nightly = Command::new("rustup").args(["run", "nightly", "rustc", "--version"]).output()
+        .is_ok_and(|out| out.status.success());
+    if !has_nightly {
+        status(Command::new("rustup").args(["toolchain", "install", "nightly", "--profile", "minimal"]))?;
+    }
+    let has_cargo_fuzz = Command::new("cargo").args(["fuzz", "--version"]).output().is_ok_and(|out| out.status.success());
+    if !has_cargo_fuzz {
+        eprintln!("xtask: installing cargo-fuzz (a few minutes, once)");
+        status(Command::new("cargo").args(["install", "--locked", "cargo-fuzz"]))?;
+    }
+    Ok(())
+}

@@ -18,12 +18,16 @@ fn main() {
 
     if std::env::var("CARGO_CFG_TARGET_ENV").as_deref() == Ok("musl") {
         // Nothing unwinds (panic=abort), but fat LTO inherits core's unwind-table flag and would keep
-        // ~2.5 KB of .eh_frame: drop it at link time.
+        // ~2.5 KB of .eh_frame: drop it at link time, with .comment (toolchain version strings).
         let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
         let script = format!("{out}/no-unwind-tables.ld");
         std::fs::write(&script, "SECTIONS { /DISCARD/ : { *(.eh_frame) *(.eh_frame_hdr) *(.comment) } } INSERT AFTER .text;\n")
             .expect("OUT_DIR is writable");
         println!("cargo:rustc-link-arg-bins=-T{script}");
+        // RELRO asks the dynamic loader to write-protect the GOT after relocating; a static binary with
+        // its own _start has no loader, so it only costs a page of its own. Without it, .got and .data
+        // share one: 4 KiB less resident memory.
+        println!("cargo:rustc-link-arg-bins=-znorelro");
     } else {
         // A host build (for `cargo test`) links through cc, whose C start files would bring a second _start.
         println!("cargo:rustc-link-arg-bins=-nostartfiles");

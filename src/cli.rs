@@ -349,6 +349,8 @@ mod tests {
         assert_eq!(run(&["-x", "true"]), Err(Error::UnknownOption(b'x')));
         assert_eq!(run(&["-p", "NOPE", "x"]), Err(Error::BadValue(b"-p", b"NOPE")));
         assert_eq!(run(&["-p0", "x"]), Err(Error::BadValue(b"-p", b"0")));
+        // The fuzzer's first find (an overflow in RTMAX-n), as it found it.
+        assert_eq!(run(&["-prTMAx-099", "x"]), Err(Error::BadValue(b"-p", b"rTMAx-099")));
         assert_eq!(run(&["-r", "CHLD:TERM", "x"]), Err(Error::BadValue(b"-r", b"CHLD:TERM")));
         assert_eq!(run(&["--rewrite=TERM", "x"]), Err(Error::BadValue(b"--rewrite", b"TERM")));
         assert_eq!(run(&["--grace=-1", "x"]), Err(Error::BadValue(b"--grace", b"-1")));

@@ -30,7 +30,7 @@ const LICENSE: &[u8] = include_bytes!("../LICENSE");
 
 /// From the kernel's argv and envp to pidone's exit code.
 pub fn run(argv: *mut *const u8, envp: *const *const u8) -> i32 {
-    let (config, action) = match cli::parse(CStrings(argv), CStrings(envp)) {
+    let (config, action) = match cli::parse(CStrings(argv), own_variables(envp)) {
         Ok(parsed) => parsed,
         Err(e) => {
             usage_error(e);
@@ -138,6 +138,38 @@ pub unsafe fn cstr(p: *const u8) -> &'static [u8] {
     unsafe { core::ffi::CStr::from_ptr(p.cast()).to_bytes() }
 }
 
+/// The environment variables pidone reads (`TINI_*`, `PIDONE_*`), picked out by their first bytes
+/// without measuring the others: a start-up cost that does not grow with the environment.
+fn own_variables(envp: *const *const u8) -> impl Iterator<Item = &'static [u8]> {
+    // SAFETY: `p` is a NUL-terminated string from the kernel. The comparison stops at the first
+    // mismatch, and a NUL matches no prefix byte, so it never reads past the string's end.
+    let starts_with = |p: *const u8, prefix: &[u8]| prefix.iter().enumerate().all(|(i, &c)| unsafe { *p.add(i) } == c);
+    Pointers(envp)
+        .filter(move |&p| starts_with(p, b"TINI_") || starts_with(p, b"PIDONE_"))
+        // SAFETY: as above.
+        .map(|p| unsafe { cstr(p) })
+}
+
+/// The pointers of a NULL-terminated vector such as argv or envp.
+#[derive(Clone, Copy)]
+struct Pointers(*const *const u8);
+
+impl Iterator for Pointers {
+    type Item = *const u8;
+
+    fn next(&mut self) -> Option<*const u8> {
+        // SAFETY: the vector is NULL-terminated and never read past the NULL.
+        unsafe {
+            let p = *self.0;
+            if p.is_null() {
+                return None;
+            }
+            self.0 = self.0.add(1);
+            Some(p)
+        }
+    }
+}
+
 /// The strings of a NULL-terminated vector such as argv or envp.
 #[derive(Clone, Copy)]
 pub struct CStrings(pub *const *const u8);
@@ -146,14 +178,11 @@ impl Iterator for CStrings {
     type Item = &'static [u8];
 
     fn next(&mut self) -> Option<&'static [u8]> {
-        // SAFETY: the vector is NULL-terminated and never read past the NULL; its strings are the kernel's.
-        unsafe {
-            let p = *self.0;
-            if p.is_null() {
-                return None;
-            }
-            self.0 = self.0.add(1);
-            Some(cstr(p))
-        }
+        let mut pointers = Pointers(self.0);
+        let p = pointers.next()?;
+        self.0 = pointers.0;
+        // SAFETY: the kernel's argument and environment strings are NUL-terminated and live as long as
+        // the process.
+        Some(unsafe { cstr(p) })
     }
 }

@@ -18,6 +18,9 @@ use rustix::process::{self, Pid, Signal};
 /// kernel cannot be waited for forever; as PID 1, pidone's exit takes it down with the namespace).
 const AFTER_KILL: Duration = Duration::from_secs(1);
 
+/// Out of line: its frame holds the 4 KiB list of signalled pids, which inlined into the supervisor's
+/// frame would be one more resident stack page for every pidone, with `--grace` or not.
+#[inline(never)]
 pub fn shutdown(grace: Duration, warn_reaped: bool) {
     if wait_until_gone(&mut Sweep::new(Signal::TERM), grace, warn_reaped) {
         log::note(Level::Info, b"No other process is left");

@@ -121,12 +121,12 @@ pub fn parse(s: &[u8]) -> Option<u32> {
         return ALIASED.get(i).map(|&n| n.into());
     }
     if let Some(rest) = strip_prefix_ci(s, b"RTMIN") {
-        let n = offset(rest, b'+')?;
-        return (RTMIN + n <= MAX).then_some(RTMIN + n);
+        let sig = RTMIN.checked_add(offset(rest, b'+')?)?;
+        return (sig <= MAX).then_some(sig);
     }
     if let Some(rest) = strip_prefix_ci(s, b"RTMAX") {
-        let n = offset(rest, b'-')?;
-        return (MAX - RTMIN >= n).then_some(MAX - n);
+        let sig = MAX.checked_sub(offset(rest, b'-')?)?;
+        return (sig >= RTMIN).then_some(sig);
     }
     None
 }
@@ -198,8 +198,10 @@ mod tests {
 
     #[test]
     fn rejects_what_is_not_a_signal() {
+        // Found by the fuzzer: offsets that overflow must not wrap around into a valid number.
         for bad in ["", "0", "65", "SIG", "TERMS", "RTMIN+31", "RTMAX-31", "RTMIN-1", "RTMIN+", "-15", "+15",
-                    " 15", "99999999999", "SIGSIGTERM"] {
+                    " 15", "99999999999", "SIGSIGTERM", "RTMIN+4294967285", "RTMAX-100", "rtmax-4294967295",
+                    "RTMIN+4294967295"] {
             assert_eq!(parse(bad.as_bytes()), None, "{bad:?}");
         }
     }

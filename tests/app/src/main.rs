@@ -11,6 +11,10 @@
 //! - `count`: blocks every signal, prints `ready`, takes signals one by one (sigwaitinfo: nothing is lost
 //!   to a handler's race) until SIGTERM, then prints `N=count` for each signal number seen and
 //!   `blocked=<hex>` (the mask it started with)
+//! - `echo`: prints `ready`, then a line for every SIGUSR1 (for timing signal delivery), until SIGTERM
+//! - `burst N`: prints `ready`, waits for a line on stdin, leaves N orphans that exit at once (zombies,
+//!   while the init is stopped), prints `made`, then sleeps
+//! - `exit-at`: prints CLOCK_MONOTONIC in nanoseconds and exits (for timing the way back to the parent)
 
 use std::time::Duration;
 
@@ -51,6 +55,14 @@ fn main() {
         }
         "orphans" => orphans(arg(1).parse().expect("orphans N")),
         "count" => count(),
+        "echo" => echo(),
+        "burst" => burst(arg(1).parse().expect("burst N")),
+        "exit-at" => {
+            let mut now: libc::timespec = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+            // SAFETY: `now` is a live timespec for the call to fill.
+            unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut now) };
+            println!("{}", now.tv_sec as u128 * 1_000_000_000 + now.tv_nsec as u128);
+        }
         other => {
             eprintln!("pidone-testapp: unknown mode {other:?}");
             std::process::exit(2);
@@ -102,6 +114,46 @@ fn count() {
     };
     let seen: Vec<String> = (1..=64).filter(|&n| counts[n] > 0).map(|n| format!("{n}={}", counts[n])).collect();
     println!("{} blocked={started_with:x}", seen.join(" "));
+}
+
+fn echo() {
+    use std::io::Write;
+    // SAFETY: plain libc signal-set calls on a local set, blocked before they are waited for.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, libc::SIGUSR1);
+        libc::sigaddset(&mut set, libc::SIGTERM);
+        libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
+        println!("ready");
+        let mut out = std::io::stdout().lock();
+        while libc::sigwaitinfo(&set, std::ptr::null_mut()) == libc::SIGUSR1 {
+            let _ = out.write_all(b"x\n").and_then(|()| out.flush());
+        }
+    }
+}
+
+fn burst(n: u32) {
+    println!("ready");
+    let mut go = String::new();
+    let _ = std::io::stdin().read_line(&mut go);
+    for _ in 0..n {
+        // SAFETY: as in `orphans`, but the grandchild exits at once.
+        unsafe {
+            match libc::fork() {
+                0 => {
+                    libc::fork();
+                    libc::_exit(0);
+                }
+                pid if pid > 0 => {
+                    libc::waitpid(pid, std::ptr::null_mut(), 0);
+                }
+                _ => panic!("fork failed"),
+            }
+        }
+    }
+    println!("made");
+    std::thread::sleep(Duration::from_secs(3600));
 }
 
 fn orphans(n: u32) {

@@ -28,6 +28,10 @@ fn main() {
         // its own _start has no loader, so it only costs a page of its own. Without it, .got and .data
         // share one: 4 KiB less resident memory.
         println!("cargo:rustc-link-arg-bins=-znorelro");
+        // The read-only data (4 KiB of texts and tables) shares the code's segment instead of having
+        // its own: each segment starts on a new page, so this is one resident page less. The data
+        // becomes executable, as in every static binary linked before 2018; none of it is writable.
+        println!("cargo:rustc-link-arg-bins=--no-rosegment");
     } else {
         // A host build (for `cargo test`) links through cc, whose C start files would bring a second _start.
         println!("cargo:rustc-link-arg-bins=-nostartfiles");

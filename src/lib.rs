@@ -92,12 +92,10 @@ fn print(text: &[u8]) -> i32 {
 
 /// One line saying what is wrong, then the usage, on stderr.
 fn usage_error(e: Error) {
-    let mut line = match e {
-        Error::BadValue(..) => Line::new(Level::Fatal, process::getpid().as_raw_nonzero().get()),
-        _ => Line::bare(),
-    };
+    let mut line = Line::bare();
     match e {
-        Error::BadValue(option, value) => line.s(b"Not a valid option for ").s(option).s(b": ").s(value),
+        Error::BadValue(option, value) => line.prefix(Level::Fatal, process::getpid().as_raw_nonzero().get())
+            .s(b"Not a valid option for ").s(option).s(b": ").s(value),
         _ => line.s(b"pidone: "),
     };
     match e {
@@ -145,7 +143,12 @@ fn own_variables(envp: *const *const u8) -> impl Iterator<Item = &'static [u8]> 
     // mismatch, and a NUL matches no prefix byte, so it never reads past the string's end.
     let starts_with = |p: *const u8, prefix: &[u8]| prefix.iter().enumerate().all(|(i, &c)| unsafe { *p.add(i) } == c);
     Pointers(envp)
-        .filter(move |&p| starts_with(p, b"TINI_") || starts_with(p, b"PIDONE_"))
+        // SAFETY: as above; the first byte exists, if only as the NUL.
+        .filter(move |&p| match unsafe { *p } {
+            b'T' => starts_with(p, b"TINI_"),
+            b'P' => starts_with(p, b"PIDONE_"),
+            _ => false,
+        })
         // SAFETY: as above.
         .map(|p| unsafe { cstr(p) })
 }

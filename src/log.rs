@@ -1,7 +1,9 @@
 //! Diagnostics: `[LEVEL pidone (PID)] message` lines, all on stderr (never mixed into the child's stdout),
 //! each built in a fixed buffer and written with one write(2).
 
+use core::mem::MaybeUninit;
 use core::sync::atomic::{AtomicU32, Ordering};
+use core::{ptr, slice};
 use rustix::io::Errno;
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
@@ -32,8 +34,8 @@ pub fn set_verbosity(v: u32) {
 /// it is never moved, which matters in a binary whose memcpy is a byte loop.
 pub fn line(level: Level, fill: impl FnOnce(&mut Line)) {
     if level as u32 <= VERBOSITY.load(Ordering::Relaxed) {
-        let mut line = Line::new(level, rustix::process::getpid().as_raw_nonzero().get());
-        fill(&mut line);
+        let mut line = Line::bare();
+        fill(line.prefix(level, rustix::process::getpid().as_raw_nonzero().get()));
         line.send();
     }
 }
@@ -55,30 +57,41 @@ pub fn fatal(what: &[u8], e: Errno) {
 /// Long enough for any message with a program name of a few hundred bytes; longer text is cut.
 const CAPACITY: usize = 512;
 
+/// The buffer is left uninitialised and built where it lives: zeroing it and moving it out of a
+/// constructor would cost a thousand instructions per message, more than the rest of start-up.
 pub struct Line {
-    buf: [u8; CAPACITY],
+    /// Only `buf[..len]` is initialised.
+    buf: [MaybeUninit<u8>; CAPACITY],
     len: usize,
 }
 
 impl Line {
-    pub fn new(level: Level, pid: i32) -> Line {
-        let mut line = Line { buf: [0; CAPACITY], len: 0 };
-        line.s(b"[").s(level.tag()).s(b" pidone (").n(i64::from(pid)).s(b")] ");
-        line
+    /// An empty line, for messages that imitate getopt's; `prefix` makes it a diagnostic.
+    #[inline(always)]
+    pub fn bare() -> Line {
+        Line { buf: [MaybeUninit::uninit(); CAPACITY], len: 0 }
     }
 
-    /// A line with no prefix, for messages that imitate getopt's.
-    pub fn bare() -> Line {
-        Line { buf: [0; CAPACITY], len: 0 }
+    /// `[LEVEL pidone (PID)] `, tini's layout.
+    #[inline(never)]
+    pub fn prefix(&mut self, level: Level, pid: i32) -> &mut Line {
+        self.s(b"[").s(level.tag()).s(b" pidone (").n(i64::from(pid)).s(b")] ")
     }
 
     /// Appends bytes, cutting what does not fit (one byte stays free for the newline).
+    #[inline(never)] // called from every message: inlined, it would cost kilobytes
     pub fn s(&mut self, bytes: &[u8]) -> &mut Line {
-        let room = CAPACITY - 1 - self.len;
-        let take = bytes.len().min(room);
-        self.buf[self.len..self.len + take].copy_from_slice(&bytes[..take]);
+        let take = bytes.len().min(CAPACITY - 1 - self.len);
+        // SAFETY: `len + take < CAPACITY`, so the destination lies inside `buf`, which `bytes` (a shared
+        // borrow while `self` is borrowed mutably) cannot overlap.
+        unsafe { ptr::copy_nonoverlapping(bytes.as_ptr(), self.buf.as_mut_ptr().add(self.len).cast(), take) };
         self.len += take;
         self
+    }
+
+    fn written(&self) -> &[u8] {
+        // SAFETY: `s` initialised the first `len` bytes, and `len` only grows through `s`.
+        unsafe { slice::from_raw_parts(self.buf.as_ptr().cast(), self.len) }
     }
 
     /// Appends a decimal number.
@@ -108,13 +121,14 @@ impl Line {
 
     #[cfg(test)]
     pub fn text(&self) -> &[u8] {
-        &self.buf[..self.len]
+        self.written()
     }
 
     /// Ends the line and writes it to stderr. A closed or broken stderr loses the message, nothing more.
     pub fn send(&mut self) {
-        self.buf[self.len] = b'\n';
-        write_all(2, &self.buf[..=self.len]);
+        self.buf[self.len] = MaybeUninit::new(b'\n');
+        self.len += 1;
+        write_all(2, self.written());
     }
 }
 
@@ -171,8 +185,8 @@ mod tests {
 
     #[test]
     fn prefix_matches_tini_layout() {
-        assert_eq!(text(&Line::new(Level::Warn, 1)), "[WARN  pidone (1)] ");
-        assert_eq!(text(Line::new(Level::Trace, 4242).s(b"x")), "[TRACE pidone (4242)] x");
+        assert_eq!(text(Line::bare().prefix(Level::Warn, 1)), "[WARN  pidone (1)] ");
+        assert_eq!(text(Line::bare().prefix(Level::Trace, 4242).s(b"x")), "[TRACE pidone (4242)] x");
     }
 
     #[test]
@@ -189,8 +203,8 @@ mod tests {
 
     #[test]
     fn long_text_is_cut_leaving_room_for_the_newline() {
-        let mut l = Line::new(Level::Fatal, 7);
-        l.s(&[b'a'; 2000]).n(12345);
+        let mut l = Line::bare();
+        l.prefix(Level::Fatal, 7).s(&[b'a'; 2000]).n(12345);
         assert_eq!(l.text().len(), CAPACITY - 1);
     }
 }

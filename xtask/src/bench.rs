@@ -65,6 +65,10 @@ pub fn bench() -> Result<()> {
     report(&inits, &metrics, &load)
 }
 
+fn read(path: impl AsRef<Path>) -> Result<String> {
+    std::fs::read_to_string(path.as_ref()).map_err(|e| format!("{}: {e}", path.as_ref().display()))
+}
+
 fn first3(loadavg: &str) -> String {
     loadavg.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
 }
@@ -134,7 +138,7 @@ impl AsPid1 {
     }
 
     fn status_field(&self, field: &str) -> Result<u64> {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid)).map_err(|e| e.to_string())?;
+        let status = read(&format!("/proc/{}/status", self.pid))?;
         let values: Vec<u64> = status.lines().filter(|l| l.starts_with(field))
             .filter_map(|l| l.split_whitespace().nth(1)?.parse().ok()).collect();
         if values.is_empty() { Err(format!("no {field} in status")) } else { Ok(values.iter().sum()) }
@@ -146,7 +150,7 @@ impl AsPid1 {
 
     /// CPU time the init has used, in nanoseconds (schedstat: precise, unlike the tick counts of stat).
     fn cpu_ns(&self) -> Result<u64> {
-        let text = std::fs::read_to_string(format!("/proc/{}/schedstat", self.pid)).map_err(|e| e.to_string())?;
+        let text = read(&format!("/proc/{}/schedstat", self.pid))?;
         text.split_whitespace().next().and_then(|n| n.parse().ok()).ok_or_else(|| "bad schedstat".into())
     }
 
@@ -218,7 +222,7 @@ fn startup_syscalls(inits: &[Init]) -> Result<Metric> {
         let status = Command::new("strace").args(["-f", "-o"]).arg(&file).arg(&init.path).args(["--", "/bin/true"])
             .stdout(Stdio::null()).stderr(Stdio::null()).status().map_err(|e| format!("strace: {e}"))?;
         let _ = status;
-        let text = std::fs::read_to_string(&file).map_err(|e| e.to_string())?;
+        let text = read(&file)?;
         // The init's own calls: lines of the first pid, its execve included, none of its child's.
         let first = text.split_whitespace().next().unwrap_or_default().to_owned();
         Ok(text.lines().filter(|l| l.split_whitespace().next() == Some(first.as_str()))
@@ -230,7 +234,7 @@ fn startup_syscalls(inits: &[Init]) -> Result<Metric> {
 
 fn time_run(cmd: &mut Command) -> Result<f64> {
     let start = Instant::now();
-    let status = cmd.stdout(Stdio::null()).stderr(Stdio::null()).status().map_err(|e| e.to_string())?;
+    let status = cmd.stdout(Stdio::null()).stderr(Stdio::null()).status().map_err(|e| format!("{cmd:?}: {e}"))?;
     let took = start.elapsed().as_secs_f64() * 1e6;
     if status.success() { Ok(took) } else { Err(format!("{cmd:?} failed")) }
 }
@@ -260,7 +264,7 @@ fn forwarding_overhead(inits: &[Init], app: &str) -> Result<Metric> {
     let result = rounds(inits, 1, |init| {
         let mut run = AsPid1::start(init, &[app, "echo"], Stdio::null())?;
         run.ready()?;
-        let child = std::fs::read_to_string(format!("/proc/{0}/task/{0}/children", run.pid)).map_err(|e| e.to_string())?;
+        let child = read(&format!("/proc/{0}/task/{0}/children", run.pid))?;
         let pid = |raw: &str| raw.trim().parse().ok().and_then(rustix::process::Pid::from_raw).ok_or("no pid");
         let (init_pid, child) = (pid(&run.pid.to_string())?, pid(&child)?);
         let mut trip = |target| -> Result<f64> {
@@ -317,7 +321,7 @@ fn orphan_churn(inits: &[Init], app: &str) -> Result<Vec<Metric>> {
     const N: u64 = 20_000;
     let mut wakeups = vec![Vec::new(); inits.len()];
     let mut left = vec![Vec::new(); inits.len()];
-    let samples = rounds(inits, 1, |init| {
+    let samples = rounds(inits, 3, |init| {
         let mut run = AsPid1::start(init, &[app, "orphans", &N.to_string()], Stdio::null())?;
         let (cpu, switches) = (run.cpu_ns()?, run.switches()?);
         let report = run.line()?;
@@ -345,7 +349,7 @@ fn monotonic_ns() -> f64 {
 /// process), minus the same for the program run directly.
 fn exit_latency(inits: &[Init], app: &str) -> Result<Metric> {
     let once = |cmd: &mut Command| -> Result<f64> {
-        let out = cmd.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().map_err(|e| e.to_string())?;
+        let out = cmd.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().map_err(|e| format!("{cmd:?}: {e}"))?;
         let mut out = out;
         let status = out.wait().map_err(|e| e.to_string())?;
         let reaped = monotonic_ns();

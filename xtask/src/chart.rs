@@ -22,7 +22,7 @@ pub fn draw(path: &Path, names: Vec<&str>, metrics: Vec<(String, Vec<f64>)>) -> 
             .y_label_area_size(70)
             .build_cartesian_2d((0..values.len()).into_segmented(), lo * 1.15..top)
             .map_err(|e| fail(&e))?;
-        chart.configure_mesh().disable_x_mesh()
+        chart.configure_mesh().disable_x_mesh().max_light_lines(0)
             .x_label_formatter(&|x| match x {
                 SegmentValue::CenterOf(i) => names.get(*i).copied().unwrap_or_default().to_owned(),
                 _ => String::new(),

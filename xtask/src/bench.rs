@@ -290,7 +290,7 @@ fn forwarding_overhead(inits: &[Init], app: &str) -> Result<Metric> {
 fn zombie_burst(inits: &[Init], app: &str) -> Result<Vec<Metric>> {
     const N: u64 = 10_000;
     let mut left = vec![Vec::new(); inits.len()];
-    let samples = rounds(inits, 3, |init| {
+    let samples = rounds(inits, 5, |init| {
         let mut run = AsPid1::start(init, &[app, "burst", &N.to_string()], Stdio::piped())?;
         run.ready()?;
         run.signal("STOP")?;

@@ -90,7 +90,8 @@ impl Line {
     }
 
     fn written(&self) -> &[u8] {
-        // SAFETY: `s` initialised the first `len` bytes, and `len` only grows through `s`.
+        // SAFETY: the first `len` bytes are initialised: `len` only grows in `s` and `send`, each time over
+        // bytes just written.
         unsafe { slice::from_raw_parts(self.buf.as_ptr().cast(), self.len) }
     }
 

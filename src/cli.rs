@@ -275,7 +275,7 @@ mod tests {
     use super::*;
 
     fn leak(args: &[&str]) -> Vec<&'static [u8]> {
-        args.iter().map(|a| &*a.to_string().leak().as_bytes()).collect()
+        args.iter().map(|a| a.to_string().leak().as_bytes()).collect()
     }
 
     fn with_env(args: &[&str], env: &[&str]) -> Result<(Config, Action), Error<'static>> {

@@ -29,7 +29,11 @@ const VERSION: &str = concat!("pidone version ", env!("CARGO_PKG_VERSION"), env!
 const LICENSE: &[u8] = include_bytes!("../LICENSE");
 
 /// From the kernel's argv and envp to pidone's exit code.
-pub fn run(argv: *mut *const u8, envp: *const *const u8) -> i32 {
+///
+/// # Safety
+/// `argv` and `envp` are the kernel's NULL-terminated vectors of NUL-terminated strings, alive and
+/// unchanged for the rest of the process.
+pub unsafe fn run(argv: *mut *const u8, envp: *const *const u8) -> i32 {
     let (config, action) = match cli::parse(CStrings(argv), own_variables(envp)) {
         Ok(parsed) => parsed,
         Err(e) => {

@@ -89,7 +89,7 @@ impl Line {
         self
     }
 
-    fn written(&self) -> &[u8] {
+    fn text(&self) -> &[u8] {
         // SAFETY: the first `len` bytes are initialised: `len` only grows in `s` and `send`, each time over
         // bytes just written.
         unsafe { slice::from_raw_parts(self.buf.as_ptr().cast(), self.len) }
@@ -120,16 +120,11 @@ impl Line {
         }
     }
 
-    #[cfg(test)]
-    pub fn text(&self) -> &[u8] {
-        self.written()
-    }
-
     /// Ends the line and writes it to stderr. A closed or broken stderr loses the message, nothing more.
     pub fn send(&mut self) {
         self.buf[self.len] = MaybeUninit::new(b'\n');
         self.len += 1;
-        write_all(2, self.written());
+        write_all(2, self.text());
     }
 }
 

@@ -20,7 +20,7 @@ impl SigSet {
     /// one is forwarded, including SIGTTIN, SIGTTOU and the fault signals when another process sends them
     /// (a real fault is forced through by the kernel even when blocked).
     pub const fn supervised() -> SigSet {
-        SigSet(!0 & !bit(SIGKILL) & !bit(SIGSTOP))
+        SigSet(!(bit(SIGKILL) | bit(SIGSTOP)))
     }
 
     #[cfg(test)]

@@ -77,6 +77,7 @@ fn execvp(argv: *mut *const u8, envp: *const *const u8) -> Errno {
     if file.is_empty() {
         return Errno::NOENT;
     }
+    #[allow(clippy::manual_contains)] // `contains` on bytes brings core's memchr: 300 bytes more
     if file.iter().any(|&c| c == b'/') {
         // SAFETY: as above; argv and envp are the kernel's NULL-terminated vectors.
         return unsafe { exec(*argv, argv, envp) };

@@ -33,7 +33,8 @@ unsafe extern "C" fn entry(stack: *mut usize) -> ! {
         let argv = stack.add(1).cast::<*const u8>();
         (argv, argv.add(argc + 1).cast_const())
     };
-    sys::exit_group(pidone::run(argv, envp))
+    // SAFETY: as above: the kernel's vectors, as `run` requires.
+    sys::exit_group(unsafe { pidone::run(argv, envp) })
 }
 
 /// Reached only through a bug: parsing, formatting and the loop return errors instead of panicking.

@@ -28,20 +28,22 @@ const fn bit(n: u32) -> u64 {
     1 << (n - 1)
 }
 
+/// The grandchild's `field` (SigBlk or SigIgn) holds `expected` and equals the reference run's.
+fn assert_inherited(field: &str, expected: u64) {
+    let (status, reference) = inherited_signal_state();
+    let got = status_field(&status, field);
+    assert_eq!(got & expected, expected, "{field} {got:x}");
+    assert_eq!(got, status_field(&reference, field));
+}
+
 #[test]
 fn inherited_blocked_signals_reach_the_grandchild() {
-    let (status, reference) = inherited_signal_state();
-    let blocked = status_field(&status, "SigBlk:");
-    assert_eq!(blocked & (bit(15) | bit(21) | bit(4)), bit(15) | bit(21) | bit(4), "{blocked:x}");
-    assert_eq!(blocked, status_field(&reference, "SigBlk:"));
+    assert_inherited("SigBlk:", bit(15) | bit(21) | bit(4));
 }
 
 #[test]
 fn inherited_ignored_signals_reach_the_grandchild() {
-    let (status, reference) = inherited_signal_state();
-    let ignored = status_field(&status, "SigIgn:");
-    assert_eq!(ignored & (bit(2) | bit(22) | bit(11)), bit(2) | bit(22) | bit(11), "{ignored:x}");
-    assert_eq!(ignored, status_field(&reference, "SigIgn:"));
+    assert_inherited("SigIgn:", bit(2) | bit(22) | bit(11));
 }
 
 #[test]

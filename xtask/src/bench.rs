@@ -104,8 +104,7 @@ struct AsPid1 {
 
 impl AsPid1 {
     fn start(init: &Init, program: &[&str], stdin: Stdio) -> Result<AsPid1> {
-        let mut unshare = Command::new("unshare")
-            .args(["--pid", "--fork", "--mount-proc", "--kill-child"])
+        let mut unshare = crate::pid_namespace()
             .arg(&init.path).arg("--").args(program)
             .stdin(stdin).stdout(Stdio::piped()).stderr(Stdio::null())
             .spawn().map_err(|e| format!("unshare: {e}"))?;
@@ -138,7 +137,7 @@ impl AsPid1 {
     }
 
     fn status_field(&self, field: &str) -> Result<u64> {
-        let status = read(&format!("/proc/{}/status", self.pid))?;
+        let status = read(format!("/proc/{}/status", self.pid))?;
         let values: Vec<u64> = status.lines().filter(|l| l.starts_with(field))
             .filter_map(|l| l.split_whitespace().nth(1)?.parse().ok()).collect();
         if values.is_empty() { Err(format!("no {field} in status")) } else { Ok(values.iter().sum()) }
@@ -150,7 +149,7 @@ impl AsPid1 {
 
     /// CPU time the init has used, in nanoseconds (schedstat: precise, unlike the tick counts of stat).
     fn cpu_ns(&self) -> Result<u64> {
-        let text = read(&format!("/proc/{}/schedstat", self.pid))?;
+        let text = read(format!("/proc/{}/schedstat", self.pid))?;
         text.split_whitespace().next().and_then(|n| n.parse().ok()).ok_or_else(|| "bad schedstat".into())
     }
 
@@ -201,13 +200,12 @@ fn startup_instructions(inits: &[Init]) -> Result<Metric> {
     let samples = rounds(inits, 1, |init| {
         let file = out.join(format!("callgrind.{}", init.name));
         // Only the init: valgrind does not follow the exec'd child, and its pre-exec part writes another file.
-        let status = Command::new("valgrind")
+        let mut valgrind = Command::new("valgrind")
             .args(["--tool=callgrind", "--trace-children=no"]).arg(format!("--callgrind-out-file={}.%p", file.display()))
             .arg(&init.path).args(["--", "/bin/true"])
             .stdout(Stdio::null()).stderr(Stdio::null()).spawn().map_err(|e| format!("valgrind: {e}"))?;
-        let pid = status.id();
-        let _ = { status }.wait();
-        let text = std::fs::read_to_string(format!("{}.{pid}", file.display())).map_err(|e| format!("callgrind output: {e}"))?;
+        valgrind.wait().map_err(|e| format!("valgrind: {e}"))?;
+        let text = read(format!("{}.{}", file.display(), valgrind.id()))?;
         text.lines().find_map(|l| l.strip_prefix("summary: ")?.trim().parse::<f64>().ok())
             .ok_or_else(|| "no summary in callgrind output".into())
     })?;
@@ -219,9 +217,8 @@ fn startup_syscalls(inits: &[Init]) -> Result<Metric> {
     let out = root().join("target/bench");
     let samples = rounds(inits, 1, |init| {
         let file = out.join(format!("strace.{}", init.name));
-        let status = Command::new("strace").args(["-f", "-o"]).arg(&file).arg(&init.path).args(["--", "/bin/true"])
-            .stdout(Stdio::null()).stderr(Stdio::null()).status().map_err(|e| format!("strace: {e}"))?;
-        let _ = status;
+        crate::status(Command::new("strace").args(["-f", "-o"]).arg(&file).arg(&init.path).args(["--", "/bin/true"])
+            .stdout(Stdio::null()).stderr(Stdio::null()))?;
         let text = read(&file)?;
         // The init's own calls: lines of the first pid, its execve included, none of its child's.
         let first = text.split_whitespace().next().unwrap_or_default().to_owned();
@@ -264,7 +261,7 @@ fn forwarding_overhead(inits: &[Init], app: &str) -> Result<Metric> {
     let result = rounds(inits, 1, |init| {
         let mut run = AsPid1::start(init, &[app, "echo"], Stdio::null())?;
         run.ready()?;
-        let child = read(&format!("/proc/{0}/task/{0}/children", run.pid))?;
+        let child = read(format!("/proc/{0}/task/{0}/children", run.pid))?;
         let pid = |raw: &str| raw.trim().parse().ok().and_then(rustix::process::Pid::from_raw).ok_or("no pid");
         let (init_pid, child) = (pid(&run.pid.to_string())?, pid(&child)?);
         let mut trip = |target| -> Result<f64> {
@@ -385,7 +382,7 @@ fn number(x: f64) -> String {
         let digits = whole.unsigned_abs().to_string();
         let mut grouped = String::new();
         for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
                 grouped.push(',');
             }
             grouped.push(c);

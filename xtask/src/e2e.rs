@@ -12,6 +12,9 @@ const APP: &str = "localhost/pidone-app:e2e";
 /// The test program alone, for podman's own `--init`.
 const BARE: &str = "localhost/pidone-bare-app:e2e";
 
+/// A name, and the check that runs against the image.
+type Scenario<'a> = (&'a str, &'a dyn Fn(&Podman) -> Result<()>);
+
 /// Runs every scenario, prints `N passed, M failed` last and returns those two counts. An error means the
 /// images could not even be built.
 pub fn e2e() -> Result<(usize, usize)> {
@@ -24,7 +27,7 @@ pub fn e2e() -> Result<(usize, usize)> {
     podman.build_images(&app, arch)?;
 
     let init_path = built.native.to_str().ok_or("non-UTF-8 path")?.to_owned();
-    let scenarios: [(&str, &dyn Fn(&Podman) -> Result<()>); 11] = [
+    let scenarios: [Scenario; 11] = [
         ("the application's parent is PID 1, pidone", &|p| {
             expect_contains(&p.run(&[APP, "/app", "whoami"])?.stdout, " ppid=1 init=/pidone\n")
         }),

@@ -59,7 +59,7 @@ pub fn status(cmd: &mut Command) -> Result<()> {
 }
 
 /// `unshare` arguments for a fresh PID namespace, as root or (with a user namespace) as anyone.
-fn pid_namespace() -> Command {
+pub fn pid_namespace() -> Command {
     let mut cmd = Command::new("unshare");
     if !setup::is_root() {
         cmd.args(["--user", "--map-root-user"]);

@@ -127,7 +127,8 @@ fn fork_failure_is_one_fatal_line_and_exit_1() {
         prefix.extend(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]);
     }
     prefix.extend(["prlimit", "--nproc=1:1"]);
-    let done = run(as_init_via(&prefix, &["--", "/bin/true"]));
+    let dir = TempDir::new("nproc");
+    let done = run(as_init_via_public_copy(&dir, &prefix, &["--", "/bin/true"]));
     assert_eq!(done.code(), 1, "{}", done.stderr);
     let lines: Vec<&str> = done.stderr.lines().collect();
     assert_eq!(lines.len(), 1, "{}", done.stderr);
@@ -201,7 +202,8 @@ fn pidone_keeps_its_uid_and_gives_the_child_no_extra_fd() {
     let prefix: &[&str] = if root { &["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] } else { &[] };
     // ls lists its own descriptors: 0-2, plus the one it reads the directory with.
     let report = "id -u; exec ls /proc/self/fd";
-    let done = run(as_init_via(prefix, &["-s", "--", "/bin/sh", "-c", report]));
+    let dir = TempDir::new("uid");
+    let done = run(as_init_via_public_copy(&dir, prefix, &["-s", "--", "/bin/sh", "-c", report]));
     assert_eq!(done.code(), 0, "{}", done.stderr);
     let mut direct = unshare();
     direct.args(prefix).args(["/bin/sh", "-c", report]);

@@ -107,6 +107,20 @@ pub fn as_init_via<S: AsRef<OsStr>>(prefix: &[&str], args: &[S]) -> Command {
     cmd
 }
 
+/// As `as_init_via`, for a `prefix` that drops to another uid: pidone runs from a copy in `dir`, opened
+/// up to everyone, because that uid may not reach the checkout (a private temporary clone, say).
+pub fn as_init_via_public_copy<S: AsRef<OsStr>>(dir: &TempDir, prefix: &[&str], args: &[S]) -> Command {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&dir.0, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let copy = dir.0.join("pidone");
+    std::fs::copy(pidone(), &copy).unwrap();
+    let mut argv = pidone_argv();
+    *argv.last_mut().unwrap() = copy.into_os_string();
+    let mut cmd = unshare();
+    cmd.args(prefix).args(argv).args(args);
+    cmd
+}
+
 /// pidone as PID 2 of a new PID namespace: a shell is PID 1 and waits for it.
 pub fn below_init<S: AsRef<OsStr>>(args: &[S]) -> Command {
     let mut cmd = unshare();

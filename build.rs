@@ -21,8 +21,11 @@ fn main() {
         // ~2.5 KB of .eh_frame: drop it at link time, with .comment (toolchain version strings).
         let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
         let script = format!("{out}/no-unwind-tables.ld");
-        std::fs::write(&script, "SECTIONS { /DISCARD/ : { *(.eh_frame) *(.eh_frame_hdr) *(.comment) } } INSERT AFTER .text;\n")
-            .expect("OUT_DIR is writable");
+        std::fs::write(
+            &script,
+            "SECTIONS { /DISCARD/ : { *(.eh_frame) *(.eh_frame_hdr) *(.comment) } } INSERT AFTER .text;\n",
+        )
+        .expect("OUT_DIR is writable");
         println!("cargo:rustc-link-arg-bins=-T{script}");
         // RELRO asks the dynamic loader to write-protect the GOT after relocating; a static binary with
         // its own _start has no loader, so it only costs a page of its own. Without it, .got and .data

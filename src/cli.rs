@@ -6,7 +6,9 @@ use crate::signals::{Rewrites, words};
 use core::time::Duration;
 
 pub const USAGE: &str = concat!(
-    "pidone ", env!("CARGO_PKG_VERSION"), ", a tiny init for containers (a drop-in for tini)\n",
+    "pidone ",
+    env!("CARGO_PKG_VERSION"),
+    ", a tiny init for containers (a drop-in for tini)\n",
     "Usage: pidone [OPTIONS] [--] PROGRAM [ARGS]  |  pidone -P [OPTIONS]  |  pidone --version\n",
     "Runs PROGRAM under the supervision of a valid init process: passes it every signal,\n",
     "reaps zombies, exits with its status (128+N if killed by signal N).\n",
@@ -59,7 +61,9 @@ impl Default for Config {
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Action {
     /// Run the program whose name is argument number `program` (counting argv[0] as 0).
-    Run { program: usize },
+    Run {
+        program: usize,
+    },
     /// No program: only reap, until TERM or INT.
     Pause,
     Help,
@@ -389,16 +393,26 @@ mod tests {
 
     #[test]
     fn environment() {
-        let (c, _) = with_env(&["x"], &["TINI_SUBREAPER=", "PATH=/bin", "TINI_KILL_PROCESS_GROUP=0", "NOEQUALS"]).unwrap();
+        let (c, _) =
+            with_env(&["x"], &["TINI_SUBREAPER=", "PATH=/bin", "TINI_KILL_PROCESS_GROUP=0", "NOEQUALS"]).unwrap();
         assert!(c.subreaper && c.group);
-        for (value, want) in [("3", 3), ("0", 0), ("junk", 0), ("", 0), (" 2x", 2), ("-1", u32::MAX),
-                              ("-0", 0), ("99999999999", u32::MAX)] {
+        for (value, want) in [
+            ("3", 3),
+            ("0", 0),
+            ("junk", 0),
+            ("", 0),
+            (" 2x", 2),
+            ("-1", u32::MAX),
+            ("-0", 0),
+            ("99999999999", u32::MAX),
+        ] {
             let (c, _) = with_env(&["-vvvvvv", "x"], &[&format!("TINI_VERBOSITY={value}")]).unwrap();
             assert_eq!(c.verbosity, want, "{value:?}");
         }
         let (c, _) = with_env(&["x"], &["TINI_SUBREAPERX=1", "XTINI_KILL_PROCESS_GROUP=1"]).unwrap();
         assert_eq!(c, Config::default());
-        let (c, _) = with_env(&["-r", "HUP:INT", "x"], &["PIDONE_GRACE=0.25", "PIDONE_REWRITE=TERM:QUIT,USR1:0"]).unwrap();
+        let (c, _) =
+            with_env(&["-r", "HUP:INT", "x"], &["PIDONE_GRACE=0.25", "PIDONE_REWRITE=TERM:QUIT,USR1:0"]).unwrap();
         assert_eq!(c.grace, Some(Duration::from_millis(250)));
         assert_eq!((c.rewrites.apply(1), c.rewrites.apply(15), c.rewrites.apply(10)), (2, 3, 0));
         assert_eq!(with_env(&["x"], &["PIDONE_GRACE=soon"]), Err(Error::BadValue(b"PIDONE_GRACE", b"soon")));

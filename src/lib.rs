@@ -9,9 +9,9 @@ mod children;
 mod cli;
 mod exit;
 pub mod log;
+mod shutdown;
 mod signals;
 mod spawn;
-mod shutdown;
 mod supervise;
 pub mod sys;
 
@@ -98,8 +98,12 @@ fn print(text: &[u8]) -> i32 {
 fn usage_error(e: Error) {
     let mut line = Line::bare();
     match e {
-        Error::BadValue(option, value) => line.prefix(Level::Fatal, process::getpid().as_raw_nonzero().get())
-            .s(b"Not a valid option for ").s(option).s(b": ").s(value),
+        Error::BadValue(option, value) => line
+            .prefix(Level::Fatal, process::getpid().as_raw_nonzero().get())
+            .s(b"Not a valid option for ")
+            .s(option)
+            .s(b": ")
+            .s(value),
         _ => line.s(b"pidone: "),
     };
     match e {

@@ -192,9 +192,12 @@ mod tests {
         l.s(b" ").err(Errno::NOENT).s(b" ").err(Errno::from_raw_os_error(133));
         l.s(b" ").err(Errno::PERM).s(b" ").err(Errno::LOOP).s(b" ").err(Errno::from_raw_os_error(41));
         l.s(b" ").err(Errno::NOTTY).s(b" ").err(Errno::SPIPE).s(b" ").err(Errno::NOEXEC);
-        assert_eq!(text(&l), "0 -17 -9223372036854775808 SIGTERM SIGRTMIN+1 signal 33 No such file or directory error 133 \
+        assert_eq!(
+            text(&l),
+            "0 -17 -9223372036854775808 SIGTERM SIGRTMIN+1 signal 33 No such file or directory error 133 \
              Operation not permitted Too many levels of symbolic links error 41 \
-             Inappropriate ioctl for device error 29 Exec format error");
+             Inappropriate ioctl for device error 29 Exec format error"
+        );
     }
 
     #[test]

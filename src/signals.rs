@@ -165,11 +165,33 @@ mod tests {
     #[test]
     fn every_tini_name_parses_to_its_number() {
         let tini = [
-            ("SIGHUP", 1), ("SIGINT", 2), ("SIGQUIT", 3), ("SIGILL", 4), ("SIGTRAP", 5), ("SIGABRT", 6),
-            ("SIGBUS", 7), ("SIGFPE", 8), ("SIGKILL", 9), ("SIGUSR1", 10), ("SIGSEGV", 11), ("SIGUSR2", 12),
-            ("SIGPIPE", 13), ("SIGALRM", 14), ("SIGTERM", 15), ("SIGCHLD", 17), ("SIGCONT", 18),
-            ("SIGSTOP", 19), ("SIGTSTP", 20), ("SIGTTIN", 21), ("SIGTTOU", 22), ("SIGURG", 23),
-            ("SIGXCPU", 24), ("SIGXFSZ", 25), ("SIGVTALRM", 26), ("SIGPROF", 27), ("SIGWINCH", 28),
+            ("SIGHUP", 1),
+            ("SIGINT", 2),
+            ("SIGQUIT", 3),
+            ("SIGILL", 4),
+            ("SIGTRAP", 5),
+            ("SIGABRT", 6),
+            ("SIGBUS", 7),
+            ("SIGFPE", 8),
+            ("SIGKILL", 9),
+            ("SIGUSR1", 10),
+            ("SIGSEGV", 11),
+            ("SIGUSR2", 12),
+            ("SIGPIPE", 13),
+            ("SIGALRM", 14),
+            ("SIGTERM", 15),
+            ("SIGCHLD", 17),
+            ("SIGCONT", 18),
+            ("SIGSTOP", 19),
+            ("SIGTSTP", 20),
+            ("SIGTTIN", 21),
+            ("SIGTTOU", 22),
+            ("SIGURG", 23),
+            ("SIGXCPU", 24),
+            ("SIGXFSZ", 25),
+            ("SIGVTALRM", 26),
+            ("SIGPROF", 27),
+            ("SIGWINCH", 28),
             ("SIGSYS", 31),
         ];
         for (name, n) in tini {
@@ -194,9 +216,26 @@ mod tests {
     #[test]
     fn rejects_what_is_not_a_signal() {
         // Found by the fuzzer: offsets that overflow must not wrap around into a valid number.
-        for bad in ["", "0", "65", "SIG", "TERMS", "RTMIN+31", "RTMAX-31", "RTMIN-1", "RTMIN+", "-15", "+15",
-                    " 15", "99999999999", "SIGSIGTERM", "RTMIN+4294967285", "RTMAX-100", "rtmax-4294967295",
-                    "RTMIN+4294967295"] {
+        for bad in [
+            "",
+            "0",
+            "65",
+            "SIG",
+            "TERMS",
+            "RTMIN+31",
+            "RTMAX-31",
+            "RTMIN-1",
+            "RTMIN+",
+            "-15",
+            "+15",
+            " 15",
+            "99999999999",
+            "SIGSIGTERM",
+            "RTMIN+4294967285",
+            "RTMAX-100",
+            "rtmax-4294967295",
+            "RTMIN+4294967295",
+        ] {
             assert_eq!(parse(bad.as_bytes()), None, "{bad:?}");
         }
     }
@@ -230,8 +269,21 @@ mod tests {
             assert_eq!(r.add(spec.as_bytes()), Some(()), "{spec}");
         }
         assert_eq!((r.apply(15), r.apply(10), r.apply(28), r.apply(35), r.apply(1), r.apply(2)), (3, 0, 12, 64, 1, 2));
-        for bad in ["", "TERM", "TERM:", ":QUIT", "TERM:NOPE", "NOPE:TERM", "CHLD:TERM", "KILL:TERM", "STOP:0",
-                    "TERM:65", "0:TERM", "TERM:QUIT:HUP", "TERM=QUIT"] {
+        for bad in [
+            "",
+            "TERM",
+            "TERM:",
+            ":QUIT",
+            "TERM:NOPE",
+            "NOPE:TERM",
+            "CHLD:TERM",
+            "KILL:TERM",
+            "STOP:0",
+            "TERM:65",
+            "0:TERM",
+            "TERM:QUIT:HUP",
+            "TERM=QUIT",
+        ] {
             assert_eq!(Rewrites::default().add(bad.as_bytes()), None, "{bad:?}");
         }
         assert_eq!(r.apply(0), 0);

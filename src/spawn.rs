@@ -3,8 +3,8 @@
 
 use crate::log::{self, Level};
 use crate::signals::SigSet;
-use crate::{CStrings, cstr};
 use crate::sys;
+use crate::{CStrings, cstr};
 use rustix::io::Errno;
 use rustix::process::{self, Pid};
 

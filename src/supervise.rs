@@ -65,7 +65,8 @@ fn forward(child: Pid, sig: u32, config: &Config) -> Option<()> {
     // SAFETY: `to` is a signal number from rt_sigtimedwait or a rewrite, both checked to lie in 1..=64.
     // rustix's caveat about numbers a libc reserves does not apply: there is no libc in this process.
     let signal = unsafe { Signal::from_raw_unchecked(to as i32) };
-    let sent = if config.group { process::kill_process_group(child, signal) } else { process::kill_process(child, signal) };
+    let sent =
+        if config.group { process::kill_process_group(child, signal) } else { process::kill_process(child, signal) };
     match sent {
         Ok(()) => Some(()),
         Err(Errno::SRCH) => {

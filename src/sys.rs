@@ -71,8 +71,13 @@ pub fn set_signal_mask(mask: &SigSet) -> Result<SigSet, Errno> {
     let mut old = SigSet::EMPTY;
     // SAFETY: both pointers are to live 8-byte sets, matching the size argument.
     let ret = unsafe {
-        syscall4(__NR_rt_sigprocmask, SIG_SETMASK as usize, mask as *const SigSet as usize,
-                 &mut old as *mut SigSet as usize, SIGSET_SIZE)
+        syscall4(
+            __NR_rt_sigprocmask,
+            SIG_SETMASK as usize,
+            mask as *const SigSet as usize,
+            &mut old as *mut SigSet as usize,
+            SIGSET_SIZE,
+        )
     };
     result(ret).map(|_| old)
 }
@@ -91,7 +96,9 @@ pub fn wait_signal(set: &SigSet, timeout: Option<Duration>) -> Result<u32, Errno
 pub fn monotonic() -> Duration {
     let mut now = __kernel_timespec { tv_sec: 0, tv_nsec: 0 };
     // SAFETY: `now` is a live timespec for the kernel to fill. CLOCK_MONOTONIC cannot fail.
-    unsafe { syscall4(__NR_clock_gettime, CLOCK_MONOTONIC as usize, &mut now as *mut __kernel_timespec as usize, 0, 0) };
+    unsafe {
+        syscall4(__NR_clock_gettime, CLOCK_MONOTONIC as usize, &mut now as *mut __kernel_timespec as usize, 0, 0)
+    };
     Duration::new(now.tv_sec as u64, now.tv_nsec as u32)
 }
 

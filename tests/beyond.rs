@@ -10,11 +10,14 @@ use std::time::{Duration, Instant};
 fn family(t: &TempDir, grandchild_handles_term: bool) -> String {
     let dir = t.path();
     let on_term = if grandchild_handles_term { format!("echo cleaned > {dir}/cleaned; exit 0") } else { String::new() };
-    t.write("family.sh", &format!(
-        r#"/bin/bash -c 'trap "{on_term}" TERM; echo $$ > {dir}/grandchild; sleep 60 & wait $!; wait $!' &
+    t.write(
+        "family.sh",
+        &format!(
+            r#"/bin/bash -c 'trap "{on_term}" TERM; echo $$ > {dir}/grandchild; sleep 60 & wait $!; wait $!' &
         while [ ! -s {dir}/grandchild ]; do sleep 0.01; done
         exit 7"#
-    ))
+        ),
+    )
 }
 
 fn timed(cmd: std::process::Command) -> (Finished, Duration) {
@@ -93,7 +96,11 @@ fn grace_as_a_subreaper_kills_what_ignores_term() {
     let done = below_a_shell(&t, "-s -v --grace 1", false);
     assert_eq!(done.stdout, "status=7\noutsider=untouched\ngrandchild=gone\n", "{}", done.stderr);
     assert!(start.elapsed() >= Duration::from_secs(1));
-    assert!(done.stderr.contains("Grace period over") && done.stderr.contains("Sent SIGKILL to pid "), "{}", done.stderr);
+    assert!(
+        done.stderr.contains("Grace period over") && done.stderr.contains("Sent SIGKILL to pid "),
+        "{}",
+        done.stderr
+    );
 }
 
 /// Reports the signals it gets; TERM and USR2 are reported too, INT ends it.
@@ -174,14 +181,16 @@ fn rewrites_apply_to_the_parent_death_signal() {
     let outer = format!(
         r#"/bin/sh -c '"$@" & i=0; while [ ! -e {dir}/ready ] && [ $i -lt 2000 ]; do sleep 0.01; i=$((i+1)); done' sh "$@" -p SIGUSR1 -r USR1:USR2 -- /bin/bash {inner} {dir}
         i=0; while [ ! -e {dir}/got ] && [ $i -lt 2000 ]; do sleep 0.01; i=$((i+1)); done
-        cat {dir}/got"#);
+        cat {dir}/got"#
+    );
     let done = run(as_init_via(&["/bin/sh", "-c", &outer, "sh"], &[] as &[&str]));
     assert_eq!(done.stdout, "usr2\n", "stderr: {}", done.stderr);
 }
 
 #[test]
 fn pause_mode_reaps_idles_and_ends_on_term_or_int() {
-    for (args, env, end) in [(&["-P"][..], None, 15), (&["--pause"][..], None, 2), (&[][..], Some("PIDONE_PAUSE"), 15)] {
+    for (args, env, end) in [(&["-P"][..], None, 15), (&["--pause"][..], None, 2), (&[][..], Some("PIDONE_PAUSE"), 15)]
+    {
         let mut cmd = as_init(args);
         if let Some(var) = env {
             cmd.env(var, "1");
@@ -194,8 +203,15 @@ fn pause_mode_reaps_idles_and_ends_on_term_or_int() {
             if !rustix::process::geteuid().is_root() {
                 c.arg("-U"); // the user namespace unshare made, to be allowed into the others
             }
-            c.args(["-t", &init.to_string(), "-p", "-m", "/bin/sh", "-c",
-                    "i=0; while [ $i -lt 20 ]; do sleep 0.1 & i=$((i+1)); done; echo left"]);
+            c.args([
+                "-t",
+                &init.to_string(),
+                "-p",
+                "-m",
+                "/bin/sh",
+                "-c",
+                "i=0; while [ $i -lt 20 ]; do sleep 0.1 & i=$((i+1)); done; echo left",
+            ]);
             c
         });
         assert_eq!(joined.stdout, "left\n", "{}", joined.stderr);
@@ -217,8 +233,11 @@ fn pause_mode_never_wakes_up() {
     let init = s.init_pid().as_raw_nonzero().get();
     let switches = || {
         let status = std::fs::read_to_string(format!("/proc/{init}/status")).unwrap();
-        status.lines().filter(|l| l.contains("ctxt_switches"))
-            .map(|l| l.split_whitespace().last().unwrap().parse::<u64>().unwrap()).sum::<u64>()
+        status
+            .lines()
+            .filter(|l| l.contains("ctxt_switches"))
+            .map(|l| l.split_whitespace().last().unwrap().parse::<u64>().unwrap())
+            .sum::<u64>()
     };
     std::thread::sleep(Duration::from_millis(200));
     let before = switches();

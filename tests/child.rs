@@ -14,8 +14,15 @@ fn status_field(status: &str, name: &str) -> u64 {
 fn inherited_signal_state() -> (String, String) {
     // env sets the state and execs pidone, which stays PID 1. bash, not dash (which clears its mask at
     // start-up); `; :` keeps cat a grandchild rather than exec'd.
-    let prefix = ["env", "--block-signal=TERM", "--block-signal=TTIN", "--block-signal=ILL",
-                  "--ignore-signal=INT", "--ignore-signal=TTOU", "--ignore-signal=SEGV"];
+    let prefix = [
+        "env",
+        "--block-signal=TERM",
+        "--block-signal=TTIN",
+        "--block-signal=ILL",
+        "--ignore-signal=INT",
+        "--ignore-signal=TTOU",
+        "--ignore-signal=SEGV",
+    ];
     let grandchild = ["/bin/bash", "-c", "cat /proc/self/status; :"];
     let done = run(as_init_via(&prefix, &[&["--"][..], &grandchild].concat()));
     assert_eq!(done.code(), 0, "{}", done.stderr);
@@ -93,8 +100,10 @@ fn ctrl_c_on_a_terminal_reaches_the_program_in_the_foreground() {
     // foreground process group, which pidone's child took over with tcsetpgrp.
     let program = pidone_argv().iter().map(|a| a.to_str().unwrap().to_owned()).collect::<Vec<_>>().join(" ");
     let unshare = if rustix::process::geteuid().is_root() { "unshare" } else { "unshare --user --map-root-user" };
-    let inner = format!("{unshare} --pid --fork --mount-proc --kill-child {program} -vv -- /bin/bash -c \
-                         'echo loop-ready; while :; do sleep 0.05; done'");
+    let inner = format!(
+        "{unshare} --pid --fork --mount-proc --kill-child {program} -vv -- /bin/bash -c \
+                         'echo loop-ready; while :; do sleep 0.05; done'"
+    );
     let mut cmd = std::process::Command::new("script");
     cmd.args(["-qfec", &inner, "/dev/null"]);
     let mut s = Session::start_with_stdin(&mut cmd, std::process::Stdio::piped());

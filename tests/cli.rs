@@ -76,8 +76,11 @@ fn exec_errors_are_127_126_and_1() {
         cmd.env("PATH", "/usr/bin:/bin");
         let done = run(cmd);
         assert_eq!(done.code(), *code, "{program:?}: {}", done.stderr);
-        assert!(done.stderr.lines().any(|l| l.starts_with("[FATAL pidone (") && l.ends_with(message)),
-                "{program:?}: {}", done.stderr);
+        assert!(
+            done.stderr.lines().any(|l| l.starts_with("[FATAL pidone (") && l.ends_with(message)),
+            "{program:?}: {}",
+            done.stderr
+        );
     }
     // The exit code of an exec failure goes through -e like any other.
     assert_eq!(run(as_init(&["-e", "127", "--", "/nonexistent"])).code(), 0);
@@ -122,14 +125,23 @@ fn verbosity_levels_and_the_environment_variable() {
     assert!(quiet.stderr.is_empty(), "{}", quiet.stderr);
     let trace = run(as_init(&["-vvv", "--", "/bin/sh", "-c", "exit 2"]));
     assert_eq!(trace.code(), 2);
-    for line in ["Spawned child process '/bin/sh' with pid '", "Received SIGCHLD", "Reaped child with pid: '",
-                 "Main child exited normally (with status '2')", "Exiting: child has exited"] {
+    for line in [
+        "Spawned child process '/bin/sh' with pid '",
+        "Received SIGCHLD",
+        "Reaped child with pid: '",
+        "Main child exited normally (with status '2')",
+        "Exiting: child has exited",
+    ] {
         assert!(trace.stderr.contains(line), "missing {line:?} in {}", trace.stderr);
     }
     assert!(trace.stdout.is_empty(), "diagnostics never go to stdout");
     for line in trace.stderr.lines() {
-        assert!(line.starts_with("[INFO  pidone (") || line.starts_with("[DEBUG pidone (")
-                || line.starts_with("[TRACE pidone ("), "{line:?}");
+        assert!(
+            line.starts_with("[INFO  pidone (")
+                || line.starts_with("[DEBUG pidone (")
+                || line.starts_with("[TRACE pidone ("),
+            "{line:?}"
+        );
     }
     // TINI_VERBOSITY replaces -v; garbage means 0.
     let mut cmd = as_init(&["-vvv", "--", "/bin/sh", "-c", "exit 2"]);

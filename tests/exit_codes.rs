@@ -29,8 +29,19 @@ fn expected_codes_become_zero_and_only_those() {
 
 #[test]
 fn death_by_signal_is_128_plus_n() {
-    for (name, n) in [("HUP", 1), ("INT", 2), ("QUIT", 3), ("ABRT", 6), ("KILL", 9), ("USR1", 10), ("SEGV", 11),
-                      ("USR2", 12), ("PIPE", 13), ("ALRM", 14), ("TERM", 15)] {
+    for (name, n) in [
+        ("HUP", 1),
+        ("INT", 2),
+        ("QUIT", 3),
+        ("ABRT", 6),
+        ("KILL", 9),
+        ("USR1", 10),
+        ("SEGV", 11),
+        ("USR2", 12),
+        ("PIPE", 13),
+        ("ALRM", 14),
+        ("TERM", 15),
+    ] {
         let done = run(as_init(&["--", "/bin/sh", "-c", &format!("kill -{name} $$")]));
         assert_eq!(done.code(), 128 + n, "SIG{name}");
     }

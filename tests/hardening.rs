@@ -211,4 +211,3 @@ fn pidone_keeps_its_uid_and_gives_the_child_no_extra_fd() {
     assert_eq!(done.stdout, reference.stdout, "uid and open fds, with pidone and without");
     assert_eq!(done.stdout.lines().next(), Some(if root { "65534" } else { "0" }));
 }
-

@@ -24,7 +24,8 @@ fn reaped_warnings(stderr: &str) -> usize {
 #[test]
 fn a_hundred_orphans_are_reaped_as_pid_1() {
     for warn in [false, true] {
-        let args: &[&str] = if warn { &["-w", "--", "/bin/sh", "-c", ORPHANS] } else { &["--", "/bin/sh", "-c", ORPHANS] };
+        let args: &[&str] =
+            if warn { &["-w", "--", "/bin/sh", "-c", ORPHANS] } else { &["--", "/bin/sh", "-c", ORPHANS] };
         let done = run(as_init(args));
         assert_eq!(done.code(), 0, "{}", done.stderr);
         assert_eq!(done.stdout, "zombies=0\n");

@@ -16,9 +16,23 @@ while :; do wait $idle; done
 
 #[test]
 fn every_catchable_signal_reaches_the_child() {
-    let sent = [("HUP", 1), ("INT", 2), ("QUIT", 3), ("USR1", 10), ("USR2", 12), ("WINCH", 28), ("CONT", 18),
-                ("ALRM", 14), ("PIPE", 13), ("URG", 23), ("TTIN", 21), ("TTOU", 22), ("RTMIN", 34), ("RTMIN+1", 35),
-                ("RTMAX", 64)];
+    let sent = [
+        ("HUP", 1),
+        ("INT", 2),
+        ("QUIT", 3),
+        ("USR1", 10),
+        ("USR2", 12),
+        ("WINCH", 28),
+        ("CONT", 18),
+        ("ALRM", 14),
+        ("PIPE", 13),
+        ("URG", 23),
+        ("TTIN", 21),
+        ("TTOU", 22),
+        ("RTMIN", 34),
+        ("RTMIN+1", 35),
+        ("RTMAX", 64),
+    ];
     reports(&sent);
 }
 
@@ -46,7 +60,8 @@ fn reports(sent: &[(&str, i32)]) {
 
 #[test]
 fn a_signal_from_inside_the_namespace_reaches_the_child() {
-    let script = r#"trap 'echo got TERM; exit 5' TERM; sleep 1000 & idle=$!; kill -TERM 1; while :; do wait $idle; done"#;
+    let script =
+        r#"trap 'echo got TERM; exit 5' TERM; sleep 1000 & idle=$!; kill -TERM 1; while :; do wait $idle; done"#;
     let done = run(as_init(&["--", "/bin/bash", "-c", script]));
     assert_eq!((done.code(), done.stdout.as_str()), (5, "got TERM\n"), "{}", done.stderr);
 }
@@ -78,8 +93,11 @@ fn family(args: &[&str], env: Option<(&str, &str)>) -> Finished {
 
 #[test]
 fn group_mode_reaches_the_grandchild() {
-    for (args, env) in [(&["-g"][..], None), (&[][..], Some(("TINI_KILL_PROCESS_GROUP", ""))),
-                        (&[][..], Some(("TINI_KILL_PROCESS_GROUP", "1")))] {
+    for (args, env) in [
+        (&["-g"][..], None),
+        (&[][..], Some(("TINI_KILL_PROCESS_GROUP", ""))),
+        (&[][..], Some(("TINI_KILL_PROCESS_GROUP", "1"))),
+    ] {
         let done = family(args, env);
         assert_eq!(done.code(), 0, "{args:?} {env:?}: {}", done.stderr);
         assert!(done.stdout.ends_with("done\n"));
@@ -106,9 +124,11 @@ fn idle_pidone_never_wakes_up() {
     let init = s.init_pid().as_raw_nonzero().get();
     let switches = || {
         let status = std::fs::read_to_string(format!("/proc/{init}/status")).unwrap();
-        status.lines().filter(|l| l.contains("ctxt_switches")).map(|l| {
-            l.split_whitespace().last().unwrap().parse::<u64>().unwrap()
-        }).sum::<u64>()
+        status
+            .lines()
+            .filter(|l| l.contains("ctxt_switches"))
+            .map(|l| l.split_whitespace().last().unwrap().parse::<u64>().unwrap())
+            .sum::<u64>()
     };
     std::thread::sleep(std::time::Duration::from_millis(200));
     let before = switches();
@@ -125,11 +145,15 @@ fn parent_death_signal_fires_and_is_forwarded() {
     let dir = t.path();
     // PID 1 is this shell. A middle shell starts pidone -p SIGUSR1 and exits once the program is up;
     // pidone's parent is then dead, the kernel sends it USR1, and it forwards it to the program.
-    let inner = t.write("inner.sh", r#"trap 'echo usr1 > "$1/got"; exit 0' USR1; sleep 1000 & idle=$!; touch "$1/ready"; wait $idle"#);
+    let inner = t.write(
+        "inner.sh",
+        r#"trap 'echo usr1 > "$1/got"; exit 0' USR1; sleep 1000 & idle=$!; touch "$1/ready"; wait $idle"#,
+    );
     let outer = format!(
         r#"/bin/sh -c '"$@" & i=0; while [ ! -e {dir}/ready ] && [ $i -lt 2000 ]; do sleep 0.01; i=$((i+1)); done' sh "$@" -p SIGUSR1 -- /bin/bash {inner} {dir}
         i=0; while [ ! -e {dir}/got ] && [ $i -lt 2000 ]; do sleep 0.01; i=$((i+1)); done
-        cat {dir}/got"#);
+        cat {dir}/got"#
+    );
     // as_init_via puts pidone's argv last: the outer script passes it on as "$@".
     let done = run(as_init_via(&["/bin/sh", "-c", &outer, "sh"], &[] as &[&str]));
     assert_eq!(done.stdout, "usr1\n", "stderr: {}", done.stderr);

@@ -35,21 +35,23 @@ pub fn pidone() -> PathBuf {
 /// cargo holds the lock on the usual one).
 pub fn testapp() -> String {
     static BUILT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    BUILT.get_or_init(|| {
-        if let Some(path) = std::env::var_os("PIDONE_TESTAPP") {
-            return path.into_string().expect("UTF-8 path");
-        }
-        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-        let target = root.join("target/testapp-host");
-        let status = Command::new(env!("CARGO"))
-            .args(["build", "--quiet", "--release", "--package", "pidone-testapp", "--manifest-path"])
-            .arg(root.join("Cargo.toml"))
-            .env("CARGO_TARGET_DIR", &target)
-            .status()
-            .expect("cargo");
-        assert!(status.success(), "building the test program failed");
-        target.join("release/pidone-testapp").into_os_string().into_string().expect("UTF-8 path")
-    }).clone()
+    BUILT
+        .get_or_init(|| {
+            if let Some(path) = std::env::var_os("PIDONE_TESTAPP") {
+                return path.into_string().expect("UTF-8 path");
+            }
+            let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+            let target = root.join("target/testapp-host");
+            let status = Command::new(env!("CARGO"))
+                .args(["build", "--quiet", "--release", "--package", "pidone-testapp", "--manifest-path"])
+                .arg(root.join("Cargo.toml"))
+                .env("CARGO_TARGET_DIR", &target)
+                .status()
+                .expect("cargo");
+            assert!(status.success(), "building the test program failed");
+            target.join("release/pidone-testapp").into_os_string().into_string().expect("UTF-8 path")
+        })
+        .clone()
 }
 
 /// The words that run pidone: the emulator, if any, then the binary.

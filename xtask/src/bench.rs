@@ -33,13 +33,23 @@ fn spread(samples: &[f64]) -> (f64, f64) {
 }
 
 pub fn bench() -> Result<()> {
-    setup::packages(&[("tini-static", "tini"), ("dumb-init", "dumb-init"), ("catatonit", "catatonit"),
-                      ("valgrind", "valgrind"), ("strace", "strace"), ("taskset", "util-linux")])?;
+    setup::packages(&[
+        ("tini-static", "tini"),
+        ("dumb-init", "dumb-init"),
+        ("catatonit", "catatonit"),
+        ("valgrind", "valgrind"),
+        ("strace", "strace"),
+        ("taskset", "util-linux"),
+    ])?;
     let built = dist::dist()?;
     let app = e2e::build_testapp()?;
     let mut inits = vec![Init { name: "pidone", path: built.native.clone() }];
-    for (name, path) in [("tini-static", "/usr/bin/tini-static"), ("tini", "/usr/bin/tini"),
-                         ("dumb-init", "/usr/bin/dumb-init"), ("catatonit", "/usr/bin/catatonit")] {
+    for (name, path) in [
+        ("tini-static", "/usr/bin/tini-static"),
+        ("tini", "/usr/bin/tini"),
+        ("dumb-init", "/usr/bin/dumb-init"),
+        ("catatonit", "/usr/bin/catatonit"),
+    ] {
         if Path::new(path).exists() {
             inits.push(Init { name, path: path.into() });
         } else {
@@ -105,9 +115,14 @@ struct AsPid1 {
 impl AsPid1 {
     fn start(init: &Init, program: &[&str], stdin: Stdio) -> Result<AsPid1> {
         let mut unshare = crate::pid_namespace()
-            .arg(&init.path).arg("--").args(program)
-            .stdin(stdin).stdout(Stdio::piped()).stderr(Stdio::null())
-            .spawn().map_err(|e| format!("unshare: {e}"))?;
+            .arg(&init.path)
+            .arg("--")
+            .args(program)
+            .stdin(stdin)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("unshare: {e}"))?;
         let stdout = unshare.stdout.take().map(BufReader::new);
         let me = unshare.id();
         let deadline = Instant::now() + Duration::from_secs(10);
@@ -138,13 +153,17 @@ impl AsPid1 {
 
     fn status_field(&self, field: &str) -> Result<u64> {
         let status = read(format!("/proc/{}/status", self.pid))?;
-        let values: Vec<u64> = status.lines().filter(|l| l.starts_with(field))
-            .filter_map(|l| l.split_whitespace().nth(1)?.parse().ok()).collect();
+        let values: Vec<u64> = status
+            .lines()
+            .filter(|l| l.starts_with(field))
+            .filter_map(|l| l.split_whitespace().nth(1)?.parse().ok())
+            .collect();
         if values.is_empty() { Err(format!("no {field} in status")) } else { Ok(values.iter().sum()) }
     }
 
     fn switches(&self) -> Result<u64> {
-        self.status_field("voluntary_ctxt_switches").and_then(|v| Ok(v + self.status_field("nonvoluntary_ctxt_switches")?))
+        self.status_field("voluntary_ctxt_switches")
+            .and_then(|v| Ok(v + self.status_field("nonvoluntary_ctxt_switches")?))
     }
 
     /// CPU time the init has used, in nanoseconds (schedstat: precise, unlike the tick counts of stat).
@@ -154,8 +173,10 @@ impl AsPid1 {
     }
 
     fn children(&self) -> usize {
-        std::fs::read_to_string(format!("/proc/{0}/task/{0}/children", self.pid)).unwrap_or_default()
-            .split_whitespace().count()
+        std::fs::read_to_string(format!("/proc/{0}/task/{0}/children", self.pid))
+            .unwrap_or_default()
+            .split_whitespace()
+            .count()
     }
 
     fn signal(&self, sig: &str) -> Result<()> {
@@ -178,7 +199,12 @@ fn peak_rss(inits: &[Init]) -> Result<Metric> {
         run.status_field("VmHWM").map(|kb| kb as f64)
     })?;
     let pidone = median(&samples[0]);
-    Ok(Metric { name: "peak RSS of the init (VmHWM)", unit: "KiB", target: target(pidone, 32.0, "≤ 32 KiB".into()), samples })
+    Ok(Metric {
+        name: "peak RSS of the init (VmHWM)",
+        unit: "KiB",
+        target: target(pidone, 32.0, "≤ 32 KiB".into()),
+        samples,
+    })
 }
 
 fn idle_wakeups(inits: &[Init]) -> Result<Metric> {
@@ -201,32 +227,58 @@ fn startup_instructions(inits: &[Init]) -> Result<Metric> {
         let file = out.join(format!("callgrind.{}", init.name));
         // Only the init: valgrind does not follow the exec'd child, and its pre-exec part writes another file.
         let mut valgrind = Command::new("valgrind")
-            .args(["--tool=callgrind", "--trace-children=no"]).arg(format!("--callgrind-out-file={}.%p", file.display()))
-            .arg(&init.path).args(["--", "/bin/true"])
-            .stdout(Stdio::null()).stderr(Stdio::null()).spawn().map_err(|e| format!("valgrind: {e}"))?;
+            .args(["--tool=callgrind", "--trace-children=no"])
+            .arg(format!("--callgrind-out-file={}.%p", file.display()))
+            .arg(&init.path)
+            .args(["--", "/bin/true"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("valgrind: {e}"))?;
         valgrind.wait().map_err(|e| format!("valgrind: {e}"))?;
         let text = read(format!("{}.{}", file.display(), valgrind.id()))?;
-        text.lines().find_map(|l| l.strip_prefix("summary: ")?.trim().parse::<f64>().ok())
+        text.lines()
+            .find_map(|l| l.strip_prefix("summary: ")?.trim().parse::<f64>().ok())
             .ok_or_else(|| "no summary in callgrind output".into())
     })?;
     let (pidone, tini) = (median(&samples[0]), median(&samples[1]));
-    Ok(Metric { name: "start-up instructions (callgrind)", unit: "instr", target: target(pidone / tini, 0.10, "≤ 10% of tini-static".into()), samples })
+    Ok(Metric {
+        name: "start-up instructions (callgrind)",
+        unit: "instr",
+        target: target(pidone / tini, 0.10, "≤ 10% of tini-static".into()),
+        samples,
+    })
 }
 
 fn startup_syscalls(inits: &[Init]) -> Result<Metric> {
     let out = root().join("target/bench");
     let samples = rounds(inits, 1, |init| {
         let file = out.join(format!("strace.{}", init.name));
-        crate::status(Command::new("strace").args(["-f", "-o"]).arg(&file).arg(&init.path).args(["--", "/bin/true"])
-            .stdout(Stdio::null()).stderr(Stdio::null()))?;
+        crate::status(
+            Command::new("strace")
+                .args(["-f", "-o"])
+                .arg(&file)
+                .arg(&init.path)
+                .args(["--", "/bin/true"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null()),
+        )?;
         let text = read(&file)?;
         // The init's own calls: lines of the first pid, its execve included, none of its child's.
         let first = text.split_whitespace().next().unwrap_or_default().to_owned();
-        Ok(text.lines().filter(|l| l.split_whitespace().next() == Some(first.as_str()))
-            .filter(|l| !l.contains(" +++ ") && !l.contains(" --- ") && !l.contains(" resumed>")).count() as f64)
+        Ok(text
+            .lines()
+            .filter(|l| l.split_whitespace().next() == Some(first.as_str()))
+            .filter(|l| !l.contains(" +++ ") && !l.contains(" --- ") && !l.contains(" resumed>"))
+            .count() as f64)
     })?;
     let pidone = median(&samples[0]);
-    Ok(Metric { name: "start-up syscalls (strace)", unit: "calls", target: target(pidone, 12.0, "≤ 12".into()), samples })
+    Ok(Metric {
+        name: "start-up syscalls (strace)",
+        unit: "calls",
+        target: target(pidone, 12.0, "≤ 12".into()),
+        samples,
+    })
 }
 
 fn time_run(cmd: &mut Command) -> Result<f64> {
@@ -250,7 +302,12 @@ fn startup_overhead(inits: &[Init]) -> Result<Metric> {
         s.iter_mut().for_each(|x| *x -= base);
     }
     let (pidone, tini) = (median(&samples[0]), median(&samples[1]));
-    Ok(Metric { name: "start-up overhead (INIT -- true, minus true)", unit: "µs", target: target(pidone / tini, 0.5, "≤ 0.5 × tini-static".into()), samples })
+    Ok(Metric {
+        name: "start-up overhead (INIT -- true, minus true)",
+        unit: "µs",
+        target: target(pidone / tini, 0.5, "≤ 0.5 × tini-static".into()),
+        samples,
+    })
 }
 
 /// Round trips of SIGUSR1 through the init to the program (which answers with a line), minus the same
@@ -280,7 +337,12 @@ fn forwarding_overhead(inits: &[Init], app: &str) -> Result<Metric> {
     crate::status(Command::new("taskset").args(["-a", "-cp", "0-1023", &me]).stdout(Stdio::null()))?;
     let samples = result?;
     let (pidone, tini) = (median(&samples[0]), median(&samples[1]));
-    Ok(Metric { name: "signal forwarding overhead (one CPU)", unit: "µs", target: target(pidone, tini, "≤ tini-static".into()), samples })
+    Ok(Metric {
+        name: "signal forwarding overhead (one CPU)",
+        unit: "µs",
+        target: target(pidone, tini, "≤ tini-static".into()),
+        samples,
+    })
 }
 
 /// 10,000 zombies re-parented to the init while it is stopped; then SIGCONT: its CPU time per zombie.
@@ -308,7 +370,12 @@ fn zombie_burst(inits: &[Init], app: &str) -> Result<Vec<Metric>> {
     let (pidone, tini) = (median(&samples[0]), median(&samples[1]));
     let none_left = left[0].iter().all(|&n| n == 0.0);
     Ok(vec![
-        Metric { name: "zombie burst: init CPU per zombie", unit: "µs", target: target(pidone, tini, "≤ tini-static".into()), samples },
+        Metric {
+            name: "zombie burst: init CPU per zombie",
+            unit: "µs",
+            target: target(pidone, tini, "≤ tini-static".into()),
+            samples,
+        },
         Metric { name: "zombie burst: zombies left", unit: "", target: ("0".into(), none_left), samples: left },
     ])
 }
@@ -331,8 +398,18 @@ fn orphan_churn(inits: &[Init], app: &str) -> Result<Vec<Metric>> {
     let (pidone_w, tini_w) = (median(&wakeups[0]), median(&wakeups[1]));
     let none_left = left[0].iter().all(|&n| n == 0.0);
     Ok(vec![
-        Metric { name: "orphan churn: init CPU per orphan", unit: "µs", target: target(pidone, tini, "≤ tini-static".into()), samples },
-        Metric { name: "orphan churn: init wake-ups per orphan", unit: "", target: target(pidone_w, tini_w, "≤ tini-static".into()), samples: wakeups },
+        Metric {
+            name: "orphan churn: init CPU per orphan",
+            unit: "µs",
+            target: target(pidone, tini, "≤ tini-static".into()),
+            samples,
+        },
+        Metric {
+            name: "orphan churn: init wake-ups per orphan",
+            unit: "",
+            target: target(pidone_w, tini_w, "≤ tini-static".into()),
+            samples: wakeups,
+        },
         Metric { name: "orphan churn: zombies left", unit: "", target: ("0".into(), none_left), samples: left },
     ])
 }
@@ -371,7 +448,12 @@ fn exit_latency(inits: &[Init], app: &str) -> Result<Metric> {
         s.iter_mut().for_each(|x| *x -= base);
     }
     let (pidone, tini) = (median(&samples[0]), median(&samples[1]));
-    Ok(Metric { name: "exit latency (child exit → init reaped), minus direct", unit: "µs", target: target(pidone, tini, "≤ tini-static".into()), samples })
+    Ok(Metric {
+        name: "exit latency (child exit → init reaped), minus direct",
+        unit: "µs",
+        target: target(pidone, tini, "≤ tini-static".into()),
+        samples,
+    })
 }
 
 fn number(x: f64) -> String {
@@ -397,20 +479,31 @@ fn number(x: f64) -> String {
 
 fn report(inits: &[Init], metrics: &[Metric], load: &str) -> Result<()> {
     let mut table = String::new();
-    table.push_str(&format!("| metric | {} | pidone / tini-static | target for pidone |\n", inits.iter().map(|i| i.name).collect::<Vec<_>>().join(" | ")));
+    table.push_str(&format!(
+        "| metric | {} | pidone / tini-static | target for pidone |\n",
+        inits.iter().map(|i| i.name).collect::<Vec<_>>().join(" | ")
+    ));
     table.push_str(&format!("|---|{}---|---|\n", "---|".repeat(inits.len())));
     for m in metrics {
-        let cells: Vec<String> = m.samples.iter().map(|s| {
-            let (lo, hi) = spread(s);
-            let unit = if m.unit.is_empty() { String::new() } else { format!(" {}", m.unit) };
-            if s.len() > 1 && lo != hi {
-                format!("{}{unit} ({}..{})", number(median(s)), number(lo), number(hi))
-            } else {
-                format!("{}{unit}", number(median(s)))
-            }
-        }).collect();
+        let cells: Vec<String> = m
+            .samples
+            .iter()
+            .map(|s| {
+                let (lo, hi) = spread(s);
+                let unit = if m.unit.is_empty() { String::new() } else { format!(" {}", m.unit) };
+                if s.len() > 1 && lo != hi {
+                    format!("{}{unit} ({}..{})", number(median(s)), number(lo), number(hi))
+                } else {
+                    format!("{}{unit}", number(median(s)))
+                }
+            })
+            .collect();
         let (p, t) = (median(&m.samples[0]), m.samples.get(1).map_or(f64::NAN, |s| median(s)));
-        let ratio = if t.abs() > f64::EPSILON && t.is_finite() && p.is_finite() { format!("{:.3}", p / t) } else { "—".into() };
+        let ratio = if t.abs() > f64::EPSILON && t.is_finite() && p.is_finite() {
+            format!("{:.3}", p / t)
+        } else {
+            "—".into()
+        };
         let verdict = if m.target.1 { "✔" } else { "✘" };
         table.push_str(&format!("| {} | {} | {ratio} | {} {verdict} |\n", m.name, cells.join(" | "), m.target.0));
     }
@@ -419,21 +512,35 @@ fn report(inits: &[Init], metrics: &[Metric], load: &str) -> Result<()> {
     std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
     std::fs::write(out.join("table.md"), format!("{table}\n{load}\n")).map_err(|e| e.to_string())?;
     std::fs::write(out.join("results.json"), json(inits, metrics, load)).map_err(|e| e.to_string())?;
-    crate::chart::draw(&out.join("chart.svg"), inits.iter().map(|i| i.name).collect(), metrics.iter().map(|m| {
-        (format!("{} ({})", m.name, m.unit), m.samples.iter().map(|s| median(s)).collect())
-    }).collect())?;
+    crate::chart::draw(
+        &out.join("chart.svg"),
+        inits.iter().map(|i| i.name).collect(),
+        metrics
+            .iter()
+            .map(|m| (format!("{} ({})", m.name, m.unit), m.samples.iter().map(|s| median(s)).collect()))
+            .collect(),
+    )?;
     println!("wrote target/bench/results.json, table.md and chart.svg");
     Ok(())
 }
 
 fn json(inits: &[Init], metrics: &[Metric], load: &str) -> String {
-    let list = |xs: &[f64]| xs.iter().map(|x| if x.is_finite() { format!("{x}") } else { "null".into() }).collect::<Vec<_>>().join(", ");
-    let mut s = format!("{{\n  \"load\": {load:?},\n  \"inits\": [{}],\n  \"metrics\": [\n",
-        inits.iter().map(|i| format!("{:?}", i.name)).collect::<Vec<_>>().join(", "));
+    let list = |xs: &[f64]| {
+        xs.iter().map(|x| if x.is_finite() { format!("{x}") } else { "null".into() }).collect::<Vec<_>>().join(", ")
+    };
+    let mut s = format!(
+        "{{\n  \"load\": {load:?},\n  \"inits\": [{}],\n  \"metrics\": [\n",
+        inits.iter().map(|i| format!("{:?}", i.name)).collect::<Vec<_>>().join(", ")
+    );
     for (k, m) in metrics.iter().enumerate() {
-        let per_init: Vec<String> = m.samples.iter().zip(inits).map(|(s, i)| {
-            format!("      {:?}: {{\"median\": {}, \"samples\": [{}]}}", i.name, list(&[median(s)]), list(s))
-        }).collect();
+        let per_init: Vec<String> = m
+            .samples
+            .iter()
+            .zip(inits)
+            .map(|(s, i)| {
+                format!("      {:?}: {{\"median\": {}, \"samples\": [{}]}}", i.name, list(&[median(s)]), list(s))
+            })
+            .collect();
         s.push_str(&format!("    {{\"name\": {:?}, \"unit\": {:?}, \"target\": {:?}, \"met\": {},\n     \"results\": {{\n{}\n     }}}}{}\n",
             m.name, m.unit, m.target.0, m.target.1, per_init.join(",\n"), if k + 1 < metrics.len() { "," } else { "" }));
     }

@@ -21,18 +21,24 @@ pub fn draw(path: &Path, names: Vec<&str>, metrics: Vec<(String, Vec<f64>)>) -> 
             .y_label_area_size(70)
             .build_cartesian_2d((0..values.len() - 1).into_segmented(), 0.0..top.max(1e-9))
             .map_err(|e| fail(&e))?;
-        chart.configure_mesh().disable_x_mesh().light_line_style(TRANSPARENT)
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .light_line_style(TRANSPARENT)
             .x_label_formatter(&|x| match x {
                 SegmentValue::CenterOf(i) => names.get(*i).copied().unwrap_or_default().to_owned(),
                 _ => String::new(),
             })
             .y_label_formatter(&|y| format!("{y:.*}", if top >= 10.0 { 0 } else { 2 }))
-            .draw().map_err(|e| fail(&e))?;
-        chart.draw_series(values.iter().enumerate().filter(|(_, v)| v.is_finite()).map(|(i, &v)| {
-            let color = if i == 0 { RGBColor(31, 119, 180) } else { RGBColor(170, 170, 170) };
-            let end = if i + 1 < values.len() { SegmentValue::Exact(i + 1) } else { SegmentValue::Last };
-            Rectangle::new([(SegmentValue::Exact(i), 0.0), (end, v)], color.filled())
-        })).map_err(|e| fail(&e))?;
+            .draw()
+            .map_err(|e| fail(&e))?;
+        chart
+            .draw_series(values.iter().enumerate().filter(|(_, v)| v.is_finite()).map(|(i, &v)| {
+                let color = if i == 0 { RGBColor(31, 119, 180) } else { RGBColor(170, 170, 170) };
+                let end = if i + 1 < values.len() { SegmentValue::Exact(i + 1) } else { SegmentValue::Last };
+                Rectangle::new([(SegmentValue::Exact(i), 0.0), (end, v)], color.filled())
+            }))
+            .map_err(|e| fail(&e))?;
     }
     area.present().map_err(|e| fail(&e))
 }

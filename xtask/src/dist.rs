@@ -78,8 +78,17 @@ pub fn dist() -> Result<Dist> {
 
 /// A release build for one target (the linker settings come from .cargo/config.toml).
 fn build(target: &Target, target_dir: &Path) -> Result<PathBuf> {
-    status(Command::new("cargo").current_dir(root()).env("CARGO_TARGET_DIR", target_dir)
-        .args(["build", "--quiet", "--release", "--package", "pidone", "--bin", "pidone", "--target", target.triple]))?;
+    status(Command::new("cargo").current_dir(root()).env("CARGO_TARGET_DIR", target_dir).args([
+        "build",
+        "--quiet",
+        "--release",
+        "--package",
+        "pidone",
+        "--bin",
+        "pidone",
+        "--target",
+        target.triple,
+    ]))?;
     Ok(target_dir.join(target.triple).join("release/pidone"))
 }
 

@@ -64,7 +64,8 @@ pub fn e2e() -> Result<(usize, usize)> {
             expect_contains(&ran.stderr, "] Main child exited normally (with status '3')")
         }),
         ("podman stop with --grace: a helper the application leaves behind gets TERM and cleans up", &|p| {
-            let (code, logs, took) = p.stop(&["--entrypoint", r#"["/pidone","--grace","5","--"]"#, APP, "/app", "family"])?;
+            let (code, logs, took) =
+                p.stop(&["--entrypoint", r#"["/pidone","--grace","5","--"]"#, APP, "/app", "family"])?;
             expect_eq(&code, &0, "exit code")?;
             expect_contains(&logs, "helper cleaned up\n")?;
             if took > Duration::from_secs(4) {
@@ -76,7 +77,11 @@ pub fn e2e() -> Result<(usize, usize)> {
             let (code, logs, _) = p.stop(&[APP, "/app", "family"])?;
             expect_eq(&code, &0, "exit code")?;
             expect_contains(&logs, "cleaned up\n")?;
-            if logs.contains("helper cleaned up") { Err("the helper cleaned up without --grace".into()) } else { Ok(()) }
+            if logs.contains("helper cleaned up") {
+                Err("the helper cleaned up without --grace".into())
+            } else {
+                Ok(())
+            }
         }),
         ("podman run --init --init-path pidone: podman's init slot", &|p| {
             let ran = p.run(&["--init", "--init-path", &init_path, BARE, "/app", "whoami"])?;
@@ -109,8 +114,17 @@ pub fn e2e() -> Result<(usize, usize)> {
 pub fn build_testapp() -> Result<PathBuf> {
     let triple = dist::native_triple();
     let target_dir = root().join("target/testapp");
-    status(Command::new("cargo").current_dir(root()).env("RUSTFLAGS", "").env("CARGO_TARGET_DIR", &target_dir)
-        .args(["build", "--quiet", "--release", "--package", "pidone-testapp", "--target", triple]))?;
+    status(
+        Command::new("cargo").current_dir(root()).env("RUSTFLAGS", "").env("CARGO_TARGET_DIR", &target_dir).args([
+            "build",
+            "--quiet",
+            "--release",
+            "--package",
+            "pidone-testapp",
+            "--target",
+            triple,
+        ]),
+    )?;
     Ok(target_dir.join(triple).join("release/pidone-testapp"))
 }
 
@@ -153,9 +167,15 @@ impl Podman {
         let builds: [(&Path, &Path, &str); 3] =
             [(&root.join("Dockerfile.scratch"), &root, BASE), (&layered, context, APP), (&bare, context, BARE)];
         for (file, dir, tag) in builds {
-            status(Command::new("buildah").args(self.storage())
-                .args(["bud", "--quiet", "--network=none", "--build-arg", &targetarch, "-f"])
-                .arg(file).args(["-t", tag]).arg(dir).stdout(std::process::Stdio::null()))?;
+            status(
+                Command::new("buildah")
+                    .args(self.storage())
+                    .args(["bud", "--quiet", "--network=none", "--build-arg", &targetarch, "-f"])
+                    .arg(file)
+                    .args(["-t", tag])
+                    .arg(dir)
+                    .stdout(std::process::Stdio::null()),
+            )?;
         }
         Ok(())
     }
@@ -164,8 +184,10 @@ impl Podman {
     /// ulimits (root here may not raise them to podman's defaults). Every call is bounded in time.
     fn podman(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new("timeout");
-        cmd.args(["60", "podman"]).args(self.storage())
-            .args(["--cgroup-manager=cgroupfs", "--events-backend=file", "--runtime", "runc"]).args(args);
+        cmd.args(["60", "podman"])
+            .args(self.storage())
+            .args(["--cgroup-manager=cgroupfs", "--events-backend=file", "--runtime", "runc"])
+            .args(args);
         cmd
     }
 

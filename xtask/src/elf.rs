@@ -56,7 +56,15 @@ pub fn check(bytes: &[u8], machine: u16) -> Result<(), String> {
 /// What a reachable panic leaves in a binary: core's messages and the source paths of its locations.
 /// pidone's panic handler ignores its argument, so none of this should survive linking.
 const PANIC_TEXT: [&str; 9] = [
-    "panicked", "index out of bounds", "attempt to ", "called `", "overflow", "src/", "/rustc/", ".cargo/", "library/core",
+    "panicked",
+    "index out of bounds",
+    "attempt to ",
+    "called `",
+    "overflow",
+    "src/",
+    "/rustc/",
+    ".cargo/",
+    "library/core",
 ];
 
 /// Fails if the binary carries any panic message or source path.

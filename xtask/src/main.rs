@@ -79,8 +79,14 @@ fn run(args: &[String]) -> Result<ExitCode> {
 /// fails; each such input belongs in a regression test.
 fn fuzz(seconds: u64) -> Result<ExitCode> {
     setup::fuzzing()?;
-    status(Command::new("cargo").current_dir(root().join("fuzz"))
-        .args(["+nightly", "fuzz", "run", "cli", "--", &format!("-max_total_time={seconds}")]))?;
+    status(Command::new("cargo").current_dir(root().join("fuzz")).args([
+        "+nightly",
+        "fuzz",
+        "run",
+        "cli",
+        "--",
+        &format!("-max_total_time={seconds}"),
+    ]))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -91,24 +97,41 @@ const NOT_UNDER_QEMU: [(&str, &str); 9] = [
     ("grace_as_a_subreaper_kills_what_ignores_term", "qemu 7.2 rejects PR_SET_CHILD_SUBREAPER with EINVAL"),
     ("not_pid_1_and_not_a_subreaper_warns", "qemu 7.2 rejects PR_GET_CHILD_SUBREAPER with EINVAL"),
     ("pidone_keeps_its_uid_and_gives_the_child_no_extra_fd", "it uses -s; qemu 7.2 rejects PR_SET_CHILD_SUBREAPER"),
-    ("inherited_ignored_signals_reach_the_grandchild",
-     "qemu installs host handlers for the guest's signals, so a native exec resets inherited SIG_IGN"),
+    (
+        "inherited_ignored_signals_reach_the_grandchild",
+        "qemu installs host handlers for the guest's signals, so a native exec resets inherited SIG_IGN",
+    ),
     ("a_genuine_fault_in_pidone_is_not_swallowed", "gdb would set the emulator's registers, not pidone's"),
-    ("fault_signals_sent_by_another_process_are_forwarded",
-     "qemu uses host SIGSEGV for its own faults: about 1 run in 30 under load, one sent from outside is lost"),
+    (
+        "fault_signals_sent_by_another_process_are_forwarded",
+        "qemu uses host SIGSEGV for its own faults: about 1 run in 30 under load, one sent from outside is lost",
+    ),
     ("fork_failure_is_one_fatal_line_and_exit_1", "qemu needs threads of its own, which RLIMIT_NPROC=1 forbids"),
 ];
 
 fn test() -> Result<ExitCode> {
-    setup::packages(&[("unshare", "util-linux"), ("script", "bsdutils"), ("bash", "bash"), ("env", "coreutils"),
-                      ("qemu-aarch64-static", "qemu-user-static"), ("buildah", "buildah"), ("podman", "podman"),
-                      ("runc", "runc"), ("gdb", "gdb")])?;
+    setup::packages(&[
+        ("unshare", "util-linux"),
+        ("script", "bsdutils"),
+        ("bash", "bash"),
+        ("env", "coreutils"),
+        ("qemu-aarch64-static", "qemu-user-static"),
+        ("buildah", "buildah"),
+        ("podman", "podman"),
+        ("runc", "runc"),
+        ("gdb", "gdb"),
+    ])?;
     let built = dist::dist()?;
     let testapp = e2e::build_testapp()?;
     let mut tally = Tally::default();
     // Unit tests, and the integration tests against the shipped static build for this machine.
-    tally.cargo_test(Command::new("cargo").current_dir(root()).args(["test", "--workspace"])
-        .env("PIDONE_BIN", &built.native).env("PIDONE_TESTAPP", &testapp))?;
+    tally.cargo_test(
+        Command::new("cargo")
+            .current_dir(root())
+            .args(["test", "--workspace"])
+            .env("PIDONE_BIN", &built.native)
+            .env("PIDONE_TESTAPP", &testapp),
+    )?;
     // The integration tests again against every other build, under qemu-user.
     for (arch, binary) in &built.foreign {
         let runner = format!("qemu-{}-static", if *arch == "arm64" { "aarch64" } else { "x86_64" });
@@ -149,12 +172,14 @@ impl Tally {
     /// Runs `cargo test`, passing its output through and adding up its `test result:` lines.
     fn cargo_test(&mut self, cmd: &mut Command) -> Result<()> {
         use std::io::{BufRead, BufReader};
-        let mut child = cmd.stdout(std::process::Stdio::piped()).spawn().map_err(|e| format!("cannot run cargo: {e}"))?;
+        let mut child =
+            cmd.stdout(std::process::Stdio::piped()).spawn().map_err(|e| format!("cannot run cargo: {e}"))?;
         for line in BufReader::new(child.stdout.take().expect("piped")).lines().map_while(|l| l.ok()) {
             println!("{line}");
             if let Some(rest) = line.strip_prefix("test result: ") {
                 let count = |word: &str| -> usize {
-                    rest.split(';').find_map(|part| part.trim().strip_suffix(word)?.trim().rsplit(' ').next()?.parse().ok())
+                    rest.split(';')
+                        .find_map(|part| part.trim().strip_suffix(word)?.trim().rsplit(' ').next()?.parse().ok())
                         .unwrap_or(0)
                 };
                 self.passed += count("passed");

@@ -9,7 +9,9 @@ pub fn is_root() -> bool {
 
 /// Adds the rustup targets that are not installed yet.
 pub fn rust_targets(triples: &[&str]) -> Result<()> {
-    let out = Command::new("rustup").args(["target", "list", "--installed"]).output()
+    let out = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
         .map_err(|e| format!("cannot run rustup (pidone is built with a rustup toolchain): {e}"))?;
     let installed = String::from_utf8_lossy(&out.stdout);
     let missing: Vec<&str> = triples.iter().copied().filter(|t| !installed.lines().any(|l| l == *t)).collect();
@@ -30,8 +32,12 @@ pub fn packages(needed: &[(&str, &str)]) -> Result<()> {
     }
     eprintln!("xtask: installing {}", missing.join(" "));
     status(Command::new("apt-get").args(["update", "-qq"]))?;
-    status(Command::new("apt-get").args(["install", "-y", "-qq", "--no-install-recommends"]).args(&missing)
-        .env("DEBIAN_FRONTEND", "noninteractive"))
+    status(
+        Command::new("apt-get")
+            .args(["install", "-y", "-qq", "--no-install-recommends"])
+            .args(&missing)
+            .env("DEBIAN_FRONTEND", "noninteractive"),
+    )
 }
 
 pub fn on_path(cmd: &str) -> bool {
@@ -40,12 +46,15 @@ pub fn on_path(cmd: &str) -> bool {
 
 /// The nightly toolchain and cargo-fuzz, for `cargo xtask fuzz` (libFuzzer needs nightly's sanitizers).
 pub fn fuzzing() -> Result<()> {
-    let has_nightly = Command::new("rustup").args(["run", "nightly", "rustc", "--version"]).output()
+    let has_nightly = Command::new("rustup")
+        .args(["run", "nightly", "rustc", "--version"])
+        .output()
         .is_ok_and(|out| out.status.success());
     if !has_nightly {
         status(Command::new("rustup").args(["toolchain", "install", "nightly", "--profile", "minimal"]))?;
     }
-    let has_cargo_fuzz = Command::new("cargo").args(["fuzz", "--version"]).output().is_ok_and(|out| out.status.success());
+    let has_cargo_fuzz =
+        Command::new("cargo").args(["fuzz", "--version"]).output().is_ok_and(|out| out.status.success());
     if !has_cargo_fuzz {
         eprintln!("xtask: installing cargo-fuzz (a few minutes, once)");
         status(Command::new("cargo").args(["install", "--locked", "cargo-fuzz"]))?;

@@ -1,9 +1,50 @@
-//! pidone's own children, read from /proc/thread-self/children (pidone has one thread, so that is all
-//! of them), for `--grace` when pidone is not PID 1.
+//! pidone's children: reaping the zombies among them (wait4), and listing the living ones from
+//! /proc/thread-self/children (pidone has one thread, so that is all of them) for `--grace`.
 
+use crate::exit_code::Ending;
+use crate::log::{self, Fatal, Level};
 use rustix::fs::{self, Mode, OFlags};
 use rustix::io::Errno;
-use rustix::process::Pid;
+use rustix::process::{self, Pid, WaitOptions};
+
+pub struct Reaped {
+    /// How the main child ended, if it was among the reaped.
+    pub main: Option<Ending>,
+    /// wait4 said ECHILD: pidone has no children left, so (as PID 1 or a subreaper) no descendants either.
+    pub none_left: bool,
+}
+
+/// Reaps every zombie there is (one SIGCHLD may stand for many), noting whether `main` was one of them.
+pub fn reap(main: Option<Pid>, warn_reaped: bool) -> Result<Reaped, Fatal> {
+    let mut ending = None;
+    loop {
+        match process::wait(WaitOptions::NOHANG) {
+            Ok(Some((pid, status))) => {
+                let raw_pid = i64::from(pid.as_raw_nonzero().get());
+                log::line(Level::Debug, |l| {
+                    l.text(b"Reaped child with pid: '").number(raw_pid).text(b"'");
+                });
+                if Some(pid) == main {
+                    ending = Some(Ending::from_wait_status(status.as_raw() as u32));
+                } else if warn_reaped {
+                    log::line(Level::Warn, |l| {
+                        l.text(b"Reaped zombie process with pid=").number(raw_pid);
+                    });
+                }
+            }
+            Ok(None) => {
+                log::note(Level::Trace, b"No child to reap");
+                return Ok(Reaped { main: ending, none_left: false });
+            }
+            Err(Errno::CHILD) => {
+                log::note(Level::Trace, b"No child to wait");
+                return Ok(Reaped { main: ending, none_left: true });
+            }
+            Err(Errno::INTR) => {}
+            Err(e) => return Err(log::fatal(b"Error while waiting for pids", e)),
+        }
+    }
+}
 
 /// Calls `visit` for each of pidone's current children.
 pub fn each(mut visit: impl FnMut(Pid)) -> Result<(), Errno> {

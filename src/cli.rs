@@ -1,7 +1,7 @@
 //! The command line and the TINI_* variables, parsed as tini parses them, but stopping at the first
 //! non-option like POSIX getopt (no glibc permutation: `pidone ls -la` runs `ls -la`).
 
-use crate::exit::Expected;
+use crate::exit_code::Expected;
 use crate::signals::{Rewrites, words};
 use core::time::Duration;
 
@@ -380,6 +380,44 @@ mod tests {
         assert_eq!(grace(b"0.000000001"), Some(Duration::from_nanos(1)));
         for bad in ["", ".5", "5.", "1.2.3", "-1", "1e3", "86401", "0.0000000001", " 1", "1s", "+1"] {
             assert_eq!(grace(bad.as_bytes()), None, "{bad:?}");
+        }
+    }
+
+    /// Each word of the packed lists, alone, is what it stands for; nothing else is (no empty word that an
+    /// empty name could match, no word that is a piece of another).
+    #[test]
+    fn every_word_of_the_packed_lists_means_its_option() {
+        let variables: Vec<&[u8]> = words(VARIABLES).collect();
+        type IsSet = fn(&Config) -> bool;
+        let settings: [(&str, IsSet); 6] = [
+            ("1", |c| c.subreaper),
+            ("1", |c| c.group),
+            ("3", |c| c.verbosity == 3),
+            ("1", |c| c.pause),
+            ("2", |c| c.grace == Some(Duration::from_secs(2))),
+            ("TERM:QUIT", |c| c.rewrites.apply(15) == 3),
+        ];
+        assert_eq!(variables.len(), settings.len());
+        for (name, (value, set)) in variables.iter().zip(settings) {
+            let name = std::str::from_utf8(name).unwrap();
+            let args: &[&str] = if name == "PIDONE_PAUSE" { &[] } else { &["x"] };
+            let (c, _) = with_env(args, &[&format!("{name}={value}")]).unwrap();
+            assert!(set(&c), "{name}");
+            for near in [&name[1..], &name[..name.len() - 1], &format!("{name}_"), &name.to_lowercase()] {
+                let (c, _) = with_env(&["x"], &[&format!("{near}={value}")]).unwrap();
+                assert_eq!(c, Config::default(), "{near} is not a variable");
+            }
+        }
+        for bad in ["=1", "", "="] {
+            assert_eq!(with_env(&["x"], &[bad]).unwrap().0, Config::default(), "{bad:?}");
+        }
+        let long: Vec<&[u8]> = words(LONG_OPTIONS).collect();
+        assert_eq!(long, [&b"grace"[..], b"rewrite", b"pause"]);
+        assert_eq!(run(&["--grace=2", "x"]).unwrap().0.grace, Some(Duration::from_secs(2)));
+        assert_eq!(run(&["--rewrite=TERM:QUIT", "x"]).unwrap().0.rewrites.apply(15), 3);
+        assert_eq!(run(&["--pause"]).unwrap().1, Action::Pause);
+        for near in ["--=1", "--grac=1", "--gracee=1", "--rewrit=TERM:QUIT", "--paus", "--pause "] {
+            assert_eq!(run(&[near, "x"]), Err(Error::UnknownLongOption(near.as_bytes())), "{near}");
         }
     }
 

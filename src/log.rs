@@ -1,9 +1,11 @@
 //! Diagnostics: `[LEVEL pidone (PID)] message` lines, all on stderr (never mixed into the child's stdout),
-//! each built in a fixed buffer and written with one write(2).
+//! each built in a fixed buffer and written with one write(2); and `Fatal`, the proof that a fatal error
+//! was reported.
 
 use core::mem::MaybeUninit;
-use core::sync::atomic::{AtomicU32, Ordering};
+use core::sync::atomic::{AtomicI32, AtomicU32, Ordering};
 use core::{ptr, slice};
+use rustix::fd::BorrowedFd;
 use rustix::io::Errno;
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
@@ -25,9 +27,23 @@ impl Level {
 
 /// tini's scale: FATAL always, WARN from 1 (the default), INFO from 2, DEBUG from 3, TRACE from 4.
 static VERBOSITY: AtomicU32 = AtomicU32::new(1);
+/// The pid the prefix shows, so that each line costs no getpid; 0 until `set_pid`.
+static PID: AtomicI32 = AtomicI32::new(0);
 
 pub fn set_verbosity(v: u32) {
     VERBOSITY.store(v, Ordering::Relaxed);
+}
+
+/// Called once at start and again in the child after fork, which prints its own pid as tini's does.
+pub fn set_pid(pid: rustix::process::Pid) {
+    PID.store(pid.as_raw_nonzero().get(), Ordering::Relaxed);
+}
+
+fn pid() -> i32 {
+    match PID.load(Ordering::Relaxed) {
+        0 => rustix::process::getpid().as_raw_nonzero().get(),
+        pid => pid,
+    }
 }
 
 /// Writes the line that `fill` builds, unless the verbosity hides `level`. The line lives in this frame:
@@ -35,7 +51,7 @@ pub fn set_verbosity(v: u32) {
 pub fn line(level: Level, fill: impl FnOnce(&mut Line)) {
     if level as u32 <= VERBOSITY.load(Ordering::Relaxed) {
         let mut line = Line::bare();
-        fill(line.prefix(level, rustix::process::getpid().as_raw_nonzero().get()));
+        fill(line.prefix(level));
         line.send();
     }
 }
@@ -43,15 +59,28 @@ pub fn line(level: Level, fill: impl FnOnce(&mut Line)) {
 /// A fixed message at `level`.
 pub fn note(level: Level, text: &[u8]) {
     line(level, |l| {
-        l.s(text);
+        l.text(text);
     });
 }
 
-/// `what: <strerror text>` at FATAL.
-pub fn fatal(what: &[u8], e: Errno) {
+/// A fatal error, already reported on stderr. Only this module makes one, and only by printing the
+/// FATAL line; whoever gets one passes it up (`?`) until `run` turns it into exit code 1.
+#[must_use]
+#[derive(Debug)]
+pub struct Fatal(());
+
+/// Reports `what: <strerror text>` at FATAL.
+pub fn fatal(what: &[u8], e: Errno) -> Fatal {
     line(Level::Fatal, |l| {
-        l.s(what).s(b": ").err(e);
+        l.text(what).text(b": ").errno(e);
     });
+    Fatal(())
+}
+
+/// Reports a fixed FATAL message.
+pub fn fatal_note(text: &[u8]) -> Fatal {
+    note(Level::Fatal, text);
+    Fatal(())
 }
 
 /// Long enough for any message with a program name of a few hundred bytes; longer text is cut.
@@ -74,13 +103,13 @@ impl Line {
 
     /// `[LEVEL pidone (PID)] `, tini's layout.
     #[inline(never)]
-    pub fn prefix(&mut self, level: Level, pid: i32) -> &mut Line {
-        self.s(b"[").s(level.tag()).s(b" pidone (").n(i64::from(pid)).s(b")] ")
+    pub fn prefix(&mut self, level: Level) -> &mut Line {
+        self.text(b"[").text(level.tag()).text(b" pidone (").number(i64::from(pid())).text(b")] ")
     }
 
     /// Appends bytes, cutting what does not fit (one byte stays free for the newline).
     #[inline(never)] // called from every message: inlined, it would cost kilobytes
-    pub fn s(&mut self, bytes: &[u8]) -> &mut Line {
+    pub fn text(&mut self, bytes: &[u8]) -> &mut Line {
         let take = bytes.len().min(CAPACITY - 1 - self.len);
         // SAFETY: `len + take < CAPACITY`, so the destination lies inside `buf`, which `bytes` (a shared
         // borrow while `self` is borrowed mutably) cannot overlap.
@@ -89,42 +118,49 @@ impl Line {
         self
     }
 
-    fn text(&self) -> &[u8] {
-        // SAFETY: the first `len` bytes are initialised: `len` only grows in `s` and `send`, each time over
-        // bytes just written.
-        unsafe { slice::from_raw_parts(self.buf.as_ptr().cast(), self.len) }
-    }
-
     /// Appends a decimal number.
-    pub fn n(&mut self, n: i64) -> &mut Line {
+    pub fn number(&mut self, n: i64) -> &mut Line {
         if n < 0 {
-            self.s(b"-");
+            self.text(b"-");
         }
-        self.s(digits(n.unsigned_abs(), &mut [0; 20]))
+        self.text(digits(n.unsigned_abs(), &mut [0; 20]))
     }
 
-    pub fn sig(&mut self, sig: u32) -> &mut Line {
+    /// Appends a signal's name (`SIGTERM`, `SIGRTMIN+3`).
+    pub fn signal(&mut self, sig: u32) -> &mut Line {
         let (prefix, base, num) = crate::signals::name(sig);
-        self.s(prefix).s(base);
+        self.text(prefix).text(base);
         if let Some(k) = num {
-            self.n(i64::from(k));
+            self.number(i64::from(k));
         }
         self
     }
 
-    /// Appends strerror(3)'s text for the errors pidone can meet, or `error N`.
-    pub fn err(&mut self, e: Errno) -> &mut Line {
-        match describe(e) {
-            Some(text) => self.s(text),
-            None => self.s(b"error ").n(i64::from(e.raw_os_error())),
+    /// Appends strerror(3)'s text for the errors pidone can meet, or `errno N`.
+    pub fn errno(&mut self, e: Errno) -> &mut Line {
+        match describe(e.raw_os_error()) {
+            Some(text) => self.text(text),
+            None => self.text(b"errno ").number(i64::from(e.raw_os_error())),
         }
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        // SAFETY: the first `len` bytes are initialised: `len` only grows in `text` and `send`, each time
+        // over bytes just written.
+        unsafe { slice::from_raw_parts(self.buf.as_ptr().cast(), self.len) }
     }
 
     /// Ends the line and writes it to stderr. A closed or broken stderr loses the message, nothing more.
     pub fn send(&mut self) {
         self.buf[self.len] = MaybeUninit::new(b'\n');
         self.len += 1;
-        write_all(2, self.text());
+        stderr(self.as_bytes());
+    }
+
+    /// Sends a line that reports a fatal error (a usage error, say), and says so.
+    pub fn send_fatal(&mut self) -> Fatal {
+        self.send();
+        Fatal(())
     }
 }
 
@@ -141,26 +177,59 @@ fn digits(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
     }
 }
 
-/// strerror(3)'s texts for the errors pidone's own calls can meet (fork, execve, tcsetpgrp, prctl,
-/// kill, wait4, /proc), each after its errno as one byte. Others print as `error N`.
-const ERRNO_TEXTS: &[u8] = b"\x01Operation not permitted\x02No such file or directory\x03No such process\
-    \x07Argument list too long\x08Exec format error\x09Bad file descriptor\x0aNo child processes\
-    \x0bResource temporarily unavailable\x0cCannot allocate memory\x0dPermission denied\x14Not a directory\
-    \x16Invalid argument\x19Inappropriate ioctl for device\x1aText file busy\x24File name too long\
-    \x28Too many levels of symbolic links";
+/// strerror(3)'s texts (glibc's wording) for the errors pidone's own calls can meet: fork, execve,
+/// tcsetpgrp, prctl, kill, wait4, open and read of /proc, rt_sigaction. Each entry is its errno, the
+/// text's length and the text; the scan steps over whole entries, so no byte of a text is ever taken
+/// for an errno. Others print as `errno N`.
+const ERRNO_TEXTS: &[u8] = b"\x01\x17Operation not permitted\
+    \x02\x19No such file or directory\
+    \x03\x0fNo such process\
+    \x05\x12Input/output error\
+    \x07\x16Argument list too long\
+    \x08\x11Exec format error\
+    \x09\x13Bad file descriptor\
+    \x0a\x12No child processes\
+    \x0b\x20Resource temporarily unavailable\
+    \x0c\x16Cannot allocate memory\
+    \x0d\x11Permission denied\
+    \x14\x0fNot a directory\
+    \x15\x0eIs a directory\
+    \x16\x10Invalid argument\
+    \x17\x1dToo many open files in system\
+    \x18\x13Too many open files\
+    \x19\x1eInappropriate ioctl for device\
+    \x1a\x0eText file busy\
+    \x24\x12File name too long\
+    \x26\x18Function not implemented\
+    \x28\x21Too many levels of symbolic links";
 
-fn describe(e: Errno) -> Option<&'static [u8]> {
-    let errno = u8::try_from(e.raw_os_error()).ok()?;
-    let start = ERRNO_TEXTS.iter().position(|&c| c == errno)? + 1;
-    let len = ERRNO_TEXTS[start..].iter().position(|&c| c < b' ').unwrap_or(ERRNO_TEXTS.len() - start);
-    Some(&ERRNO_TEXTS[start..start + len])
+fn describe(errno: i32) -> Option<&'static [u8]> {
+    let mut rest = ERRNO_TEXTS;
+    while let [number, len, tail @ ..] = rest {
+        let (text, next) = tail.split_at_checked(usize::from(*len))?;
+        if i32::from(*number) == errno {
+            return Some(text);
+        }
+        rest = next;
+    }
+    None
 }
 
-/// Writes all of `bytes` to `fd`, retrying short writes; gives up silently on an error.
-pub fn write_all(fd: i32, mut bytes: &[u8]) {
-    // SAFETY: pidone never closes or reuses fds 0-2. If the caller started it with `fd` closed, write(2)
-    // fails with EBADF and the bytes are dropped; no memory is involved but `bytes`.
-    let fd = unsafe { rustix::fd::BorrowedFd::borrow_raw(fd) };
+/// Prints `bytes` on stdout (help, license, version).
+pub fn stdout(bytes: &[u8]) {
+    // SAFETY: fd 1 is only borrowed for write(2); if pidone was started with it closed, the write fails
+    // with EBADF and the bytes are dropped.
+    write_all(unsafe { rustix::stdio::stdout() }, bytes);
+}
+
+/// Prints `bytes` on stderr (diagnostics, usage errors).
+pub fn stderr(bytes: &[u8]) {
+    // SAFETY: as for stdout, with fd 2.
+    write_all(unsafe { rustix::stdio::stderr() }, bytes);
+}
+
+/// Writes all of `bytes`, retrying short writes; gives up silently on an error.
+fn write_all(fd: BorrowedFd<'_>, mut bytes: &[u8]) {
     while !bytes.is_empty() {
         match rustix::io::write(fd, bytes) {
             Ok(0) => return,
@@ -176,34 +245,63 @@ mod tests {
     use super::*;
 
     fn text(line: &Line) -> String {
-        String::from_utf8(line.text().to_vec()).unwrap()
+        String::from_utf8(line.as_bytes().to_vec()).unwrap()
     }
 
     #[test]
     fn prefix_matches_tini_layout() {
-        assert_eq!(text(Line::bare().prefix(Level::Warn, 1)), "[WARN  pidone (1)] ");
-        assert_eq!(text(Line::bare().prefix(Level::Trace, 4242).s(b"x")), "[TRACE pidone (4242)] x");
+        set_pid(rustix::process::Pid::from_raw(4242).unwrap());
+        assert_eq!(text(Line::bare().prefix(Level::Trace).text(b"x")), "[TRACE pidone (4242)] x");
+        let tags = [(Level::Fatal, "FATAL"), (Level::Warn, "WARN "), (Level::Info, "INFO "), (Level::Debug, "DEBUG")];
+        for (level, tag) in tags {
+            assert_eq!(text(Line::bare().prefix(level)), format!("[{tag} pidone (4242)] "));
+        }
     }
 
     #[test]
-    fn numbers_signals_and_errors() {
+    fn numbers_and_signals() {
         let mut l = Line::bare();
-        l.n(0).s(b" ").n(-17).s(b" ").n(i64::MIN).s(b" ").sig(15).s(b" ").sig(35).s(b" ").sig(33);
-        l.s(b" ").err(Errno::NOENT).s(b" ").err(Errno::from_raw_os_error(133));
-        l.s(b" ").err(Errno::PERM).s(b" ").err(Errno::LOOP).s(b" ").err(Errno::from_raw_os_error(41));
-        l.s(b" ").err(Errno::NOTTY).s(b" ").err(Errno::SPIPE).s(b" ").err(Errno::NOEXEC);
-        assert_eq!(
-            text(&l),
-            "0 -17 -9223372036854775808 SIGTERM SIGRTMIN+1 signal 33 No such file or directory error 133 \
-             Operation not permitted Too many levels of symbolic links error 41 \
-             Inappropriate ioctl for device error 29 Exec format error"
-        );
+        l.number(0).text(b" ").number(-17).text(b" ").number(i64::MIN).text(b" ").signal(15).text(b" ").signal(35);
+        l.text(b" ").signal(33);
+        assert_eq!(text(&l), "0 -17 -9223372036854775808 SIGTERM SIGRTMIN+1 signal 33");
+    }
+
+    /// The host's strerror text for `n` (glibc's, through std), without std's " (os error N)".
+    fn strerror(n: i32) -> String {
+        let text = std::io::Error::from_raw_os_error(n).to_string();
+        text.strip_suffix(&format!(" (os error {n})")).unwrap_or(&text).to_owned()
+    }
+
+    #[test]
+    fn every_errno_prints_its_strerror_text_or_the_fallback() {
+        let mut described = 0;
+        for n in 1..=133 {
+            let mut l = Line::bare();
+            l.errno(Errno::from_raw_os_error(n));
+            let got = text(&l);
+            if got != format!("errno {n}") {
+                assert_eq!(got, strerror(n), "errno {n}");
+                described += 1;
+            }
+        }
+        // Every entry of the table is reached: none hides behind a malformed one before it.
+        let mut entries = 0;
+        let mut rest = ERRNO_TEXTS;
+        while let [_, len, tail @ ..] = rest {
+            rest = &tail[usize::from(*len)..];
+            entries += 1;
+        }
+        assert_eq!(described, entries);
+        assert_eq!(described, 21);
+        for n in [0, -1, 134, 255, 256, 4095, i32::MAX] {
+            assert_eq!(describe(n), None, "{n}");
+        }
     }
 
     #[test]
     fn long_text_is_cut_leaving_room_for_the_newline() {
         let mut l = Line::bare();
-        l.prefix(Level::Fatal, 7).s(&[b'a'; 2000]).n(12345);
-        assert_eq!(l.text().len(), CAPACITY - 1);
+        l.prefix(Level::Fatal).text(&[b'a'; 2000]).number(12345);
+        assert_eq!(l.as_bytes().len(), CAPACITY - 1);
     }
 }

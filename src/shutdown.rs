@@ -6,9 +6,8 @@
 //! (it is a subreaper): the signal travels down the tree as each level exits.
 
 use crate::children;
-use crate::log::{self, Level};
+use crate::log::{self, Fatal, Level};
 use crate::signals::{self, SigSet};
-use crate::supervise::reap;
 use crate::sys;
 use core::time::Duration;
 use rustix::io::Errno;
@@ -18,43 +17,50 @@ use rustix::process::{self, Pid, Signal};
 /// kernel cannot be waited for forever; as PID 1, pidone's exit takes it down with the namespace).
 const AFTER_KILL: Duration = Duration::from_secs(1);
 
-/// Out of line: its frame holds the 4 KiB list of signalled pids, which inlined into the supervisor's
-/// frame would be one more resident stack page for every pidone, with `--grace` or not.
-#[inline(never)]
-pub fn shutdown(grace: Duration, warn_reaped: bool) {
-    if wait_until_gone(&mut Sweep::new(Signal::TERM), grace, warn_reaped) {
-        log::note(Level::Info, b"No other process is left");
-        return;
-    }
-    log::note(Level::Info, b"Grace period over");
-    wait_until_gone(&mut Sweep::new(Signal::KILL), AFTER_KILL, warn_reaped);
+/// How a phase ended.
+enum Outcome {
+    /// wait4 said ECHILD: nothing is left.
+    NoneLeft,
+    TimeUp,
 }
 
-/// Reaps and sweeps until pidone has no children left (true) or `limit` has passed (false). Signals that
-/// arrive meanwhile have nobody to go to: the main child is gone.
-fn wait_until_gone(sweep: &mut Sweep, limit: Duration, warn_reaped: bool) -> bool {
+/// TERM, then KILL at the deadline. The exit code is decided before this starts and nothing here changes
+/// it: a fatal error (already reported) only skips to the next phase.
+///
+/// Out of line: its frame holds the 4 KiB list of signalled pids, which inlined into `run`'s frame would
+/// be one more resident stack page for every pidone, with `--grace` or not.
+#[inline(never)]
+pub fn shutdown(grace: Duration, as_init: bool, warn_reaped: bool) {
+    match wait_until_gone(&mut Sweep::new(Signal::TERM, as_init), grace, warn_reaped) {
+        Ok(Outcome::NoneLeft) => return log::note(Level::Info, b"No other process is left"),
+        Ok(Outcome::TimeUp) => log::note(Level::Info, b"Grace period over"),
+        Err(Fatal { .. }) => {}
+    }
+    // Whatever this phase meets, pidone leaves after it.
+    let _ = wait_until_gone(&mut Sweep::new(Signal::KILL, as_init), AFTER_KILL, warn_reaped);
+}
+
+/// Reaps and sweeps until pidone has no children left or `limit` has passed. Signals that arrive
+/// meanwhile have nobody to go to: the main child is gone.
+fn wait_until_gone(sweep: &mut Sweep, limit: Duration, warn_reaped: bool) -> Result<Outcome, Fatal> {
     let deadline = sys::monotonic().saturating_add(limit);
     let set = SigSet::supervised();
     loop {
-        match reap(None, warn_reaped) {
-            Some(r) if r.none_left => return true,
-            Some(_) => sweep.run(),
-            None => return false,
+        if children::reap(None, warn_reaped)?.none_left {
+            return Ok(Outcome::NoneLeft);
         }
+        sweep.run();
         let left = deadline.saturating_sub(sys::monotonic());
         if left.is_zero() {
-            return false;
+            return Ok(Outcome::TimeUp);
         }
         match sys::wait_signal(&set, Some(left)) {
             Ok(sig) if !signals::is_child(sig) => log::line(Level::Debug, |l| {
-                l.s(b"Not passing ").sig(sig).s(b": the main child is gone");
+                l.text(b"Not passing ").signal(sig).text(b": the main child is gone");
             }),
             Ok(_) | Err(Errno::INTR) => {}
-            Err(Errno::AGAIN) => return false,
-            Err(e) => {
-                log::fatal(b"Unexpected error in sigtimedwait", e);
-                return false;
-            }
+            Err(Errno::AGAIN) => return Ok(Outcome::TimeUp),
+            Err(e) => return Err(log::fatal(b"Unexpected error in sigtimedwait", e)),
         }
     }
 }
@@ -62,6 +68,8 @@ fn wait_until_gone(sweep: &mut Sweep, limit: Duration, warn_reaped: bool) -> boo
 /// One signal for the rest of the tree, sent to each process at most once.
 struct Sweep {
     signal: Signal,
+    /// pidone is PID 1: one kill(-1) reaches everyone.
+    as_init: bool,
     /// As PID 1: kill(-1) went out.
     everyone: bool,
     /// Otherwise: the children already signalled.
@@ -69,20 +77,20 @@ struct Sweep {
 }
 
 impl Sweep {
-    fn new(signal: Signal) -> Sweep {
-        Sweep { signal, everyone: false, sent: heapless::Vec::new() }
+    fn new(signal: Signal, as_init: bool) -> Sweep {
+        Sweep { signal, as_init, everyone: false, sent: heapless::Vec::new() }
     }
 
     fn run(&mut self) {
         let sig = self.signal.as_raw() as u32;
-        if process::getpid() == Pid::INIT {
+        if self.as_init {
             if !self.everyone {
                 self.everyone = true;
                 // kill(-1): every process in the namespace but PID 1. rustix spells kill(-pid)
                 // kill_process_group, so pid 1 gives -1.
                 let _ = process::kill_process_group(Pid::INIT, self.signal);
                 log::line(Level::Info, |l| {
-                    l.s(b"Sent ").sig(sig).s(b" to every other process in the namespace");
+                    l.text(b"Sent ").signal(sig).text(b" to every other process in the namespace");
                 });
             }
             return;
@@ -94,13 +102,13 @@ impl Sweep {
             if !self.sent.iter().any(|&p| p == raw) && self.sent.push(raw).is_ok() {
                 let _ = process::kill_process(pid, self.signal);
                 log::line(Level::Info, |l| {
-                    l.s(b"Sent ").sig(sig).s(b" to pid ").n(raw.into());
+                    l.text(b"Sent ").signal(sig).text(b" to pid ").number(raw.into());
                 });
             }
         });
         if let Err(e) = listed {
             log::line(Level::Warn, |l| {
-                l.s(b"Cannot list children for ").sig(sig).s(b": ").err(e);
+                l.text(b"Cannot list children for ").signal(sig).text(b": ").errno(e);
             });
         }
     }

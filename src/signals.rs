@@ -259,6 +259,51 @@ mod tests {
         assert_eq!(name(63), (&b"SIG"[..], &b"RTMAX-"[..], Some(1)));
     }
 
+    unsafe extern "C" {
+        /// glibc's own table of signal abbreviations ("TERM" for 15); NULL for numbers without a name.
+        fn sigabbrev_np(sig: i32) -> *const core::ffi::c_char;
+        fn __libc_current_sigrtmin() -> i32;
+        fn __libc_current_sigrtmax() -> i32;
+    }
+
+    #[test]
+    fn every_name_is_glibcs() {
+        for n in 1..=31 {
+            // SAFETY: sigabbrev_np takes any number and returns NULL or a static NUL-terminated string.
+            let abbrev = unsafe { std::ffi::CStr::from_ptr(sigabbrev_np(n as i32)) }.to_bytes();
+            // glibc calls 29 POLL; pidone prints IO, as `kill -l` does, and takes POLL as an alias.
+            let printed: &[u8] = if n == 29 { b"IO" } else { abbrev };
+            assert_eq!(name(n), (&b"SIG"[..], printed, None), "{n}");
+            assert_eq!(parse(abbrev), Some(n), "{n}");
+        }
+        // SAFETY: plain queries of glibc's real-time range.
+        let (rtmin, rtmax) = unsafe { (__libc_current_sigrtmin(), __libc_current_sigrtmax()) };
+        assert_eq!((rtmin as u32, rtmax as u32), (RTMIN, MAX));
+        for (alias, &n) in words(ALIASES).zip(&ALIASED) {
+            assert_eq!(parse(alias), Some(n.into()), "{}", String::from_utf8_lossy(alias));
+        }
+        assert_eq!(words(ALIASES).count(), ALIASED.len());
+        assert_eq!(words(NAMES).count(), 31);
+    }
+
+    #[test]
+    fn every_rewrite_round_trips() {
+        for from in 1..=MAX {
+            for to in 0..=MAX {
+                let mut r = Rewrites::default();
+                let spec = format!("{from}:{to}");
+                if [SIGCHLD, SIGKILL, SIGSTOP].contains(&from) {
+                    assert_eq!(r.add(spec.as_bytes()), None, "{spec}");
+                    continue;
+                }
+                assert_eq!(r.add(spec.as_bytes()), Some(()), "{spec}");
+                for sig in 1..=MAX {
+                    assert_eq!(r.apply(sig), if sig == from { to } else { sig }, "{spec}, signal {sig}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn rewrites() {
         let mut r = Rewrites::default();

@@ -1,10 +1,11 @@
 //! Starting the program: fork, then in the child what must happen before exec (own process group,
-//! the terminal's foreground, the inherited signal mask back), then execvp's PATH search.
+//! the terminal's foreground, the signal state pidone inherited given back), then execvp's PATH search.
 
-use crate::log::{self, Level};
+use crate::cstrings::{CStrings, cstr};
+use crate::log::{self, Fatal, Level};
 use crate::signals::SigSet;
-use crate::sys;
-use crate::{CStrings, cstr};
+use crate::sys::{self, Disposition};
+use linux_raw_sys::general::SIGCHLD;
 use rustix::io::Errno;
 use rustix::process::{self, Pid};
 
@@ -14,53 +15,54 @@ const SH: &[u8] = b"/bin/sh\0";
 /// The kernel's limit on a path (PATH_MAX), NUL included.
 const PATH_MAX: usize = 4096;
 
-/// Forks and execs the program whose argv starts at `argv`, giving it `mask` as its signal mask.
+/// The signal state pidone's parent gave it, which the program gets back unchanged.
+pub struct Inherited {
+    pub mask: SigSet,
+    /// SIGCHLD's disposition: pidone needs the default to see its children end, but a program started
+    /// with SIGCHLD ignored keeps it ignored.
+    pub child_signal: Disposition,
+}
+
+/// Forks and execs the program whose argv starts at `argv`.
 ///
-/// `argv` must point into pidone's own argument vector at index 1 or later: on ENOEXEC the slot before it
-/// is borrowed for `/bin/sh`.
-pub fn spawn(argv: *mut *const u8, envp: *const *const u8, mask: SigSet) -> Result<Pid, Errno> {
+/// # Safety
+/// `argv` points into pidone's own argument vector (the kernel's) at index 1 or later, and `envp` is the
+/// kernel's environment vector: on ENOEXEC the child borrows the slot before `argv` for `/bin/sh`.
+pub unsafe fn spawn(argv: *mut *const u8, envp: *const *const u8, inherited: &Inherited) -> Result<Pid, Fatal> {
     // SAFETY: the child branch ends in exit_group and never returns into the parent's flow.
-    match unsafe { sys::fork() }? {
-        Some(pid) => {
+    match unsafe { sys::fork() } {
+        Ok(Some(pid)) => {
             log::line(Level::Info, |l| {
-                // SAFETY: argv[0] is a NUL-terminated string from the kernel.
-                l.s(b"Spawned child process '").s(unsafe { cstr(*argv) });
-                l.s(b"' with pid '").n(pid.as_raw_nonzero().get().into()).s(b"'");
+                // SAFETY: argv[0] is a NUL-terminated string from the kernel (the caller's contract).
+                l.text(b"Spawned child process '").text(unsafe { cstr(*argv) });
+                l.text(b"' with pid '").number(pid.as_raw_nonzero().get().into()).text(b"'");
             });
             Ok(pid)
         }
-        None => sys::exit_group(child(argv, envp, mask)),
+        // SAFETY: forwarded from the caller.
+        Ok(None) => sys::exit_group(unsafe { child(argv, envp, inherited) }),
+        Err(e) => Err(log::fatal(b"fork failed", e)),
     }
 }
 
-/// The child between fork and exec. All signals stay blocked until the mask is restored just before
-/// exec, so nothing pidone forwards in this window is lost: it waits, pending, for the program.
-fn child(argv: *mut *const u8, envp: *const *const u8, mask: SigSet) -> i32 {
-    // Its own process group, so that `-g` and the terminal's job control reach the program's tree only.
-    if let Err(e) = process::setpgid(None, None) {
-        log::fatal(b"setpgid failed", e);
+/// The child between fork and exec; returns its exit code when exec fails. From here on a failure can
+/// only end the child: it prints one FATAL line with its own pid and exits, and pidone reaps that exit
+/// like any other. All signals stay blocked until the mask is restored just before exec, so nothing
+/// pidone forwards in this window is lost: it waits, pending, for the program.
+///
+/// # Safety
+/// As for `spawn`.
+unsafe fn child(argv: *mut *const u8, envp: *const *const u8, inherited: &Inherited) -> i32 {
+    let me = process::getpid();
+    log::set_pid(me);
+    if prepare(me, inherited).is_err() {
         return 1;
     }
-    // SIGTTOU is still blocked here, so this works even when pidone sits in a background group.
-    // SAFETY: fd 0 is only borrowed for one ioctl; if it is closed the call fails with EBADF.
-    let stdin = unsafe { rustix::fd::BorrowedFd::borrow_raw(0) };
-    match rustix::termios::tcsetpgrp(stdin, process::getpid()) {
-        Ok(()) => {}
-        Err(Errno::NOTTY | Errno::BADF) => log::note(Level::Debug, b"tcsetpgrp failed: no tty (ok to proceed)"),
-        Err(Errno::NXIO) => log::note(Level::Debug, b"tcsetpgrp failed: no such device (ok to proceed)"),
-        Err(e) => {
-            log::fatal(b"tcsetpgrp failed", e);
-            return 1;
-        }
-    }
-    if let Err(e) = sys::set_signal_mask(&mask) {
-        log::fatal(b"Restoring child signal mask failed", e);
-        return 1;
-    }
-    let e = execvp(argv, envp);
+    // SAFETY: forwarded from the caller.
+    let e = unsafe { execvp(argv, envp) };
     log::line(Level::Fatal, |l| {
-        // SAFETY: argv[0] is a NUL-terminated string from the kernel.
-        l.s(b"exec ").s(unsafe { cstr(*argv) }).s(b" failed: ").err(e);
+        // SAFETY: argv[0] is a NUL-terminated string from the kernel (the caller's contract).
+        l.text(b"exec ").text(unsafe { cstr(*argv) }).text(b" failed: ").errno(e);
     });
     match e {
         Errno::NOENT => 127,
@@ -69,9 +71,31 @@ fn child(argv: *mut *const u8, envp: *const *const u8, mask: SigSet) -> i32 {
     }
 }
 
+/// Own process group, the terminal's foreground, then the inherited signal state back.
+fn prepare(me: Pid, inherited: &Inherited) -> Result<(), Fatal> {
+    // Its own process group, so that `-g` and the terminal's job control reach the program's tree only.
+    process::setpgid(None, None).map_err(|e| log::fatal(b"setpgid failed", e))?;
+    // SIGTTOU is still blocked here, so this works even when pidone sits in a background group.
+    // SAFETY: fd 0 is only borrowed for one ioctl; if it is closed the call fails with EBADF.
+    match rustix::termios::tcsetpgrp(unsafe { rustix::stdio::stdin() }, me) {
+        Ok(()) => {}
+        Err(Errno::NOTTY | Errno::BADF) => log::note(Level::Debug, b"tcsetpgrp failed: no tty (ok to proceed)"),
+        Err(Errno::NXIO) => log::note(Level::Debug, b"tcsetpgrp failed: no such device (ok to proceed)"),
+        Err(e) => return Err(log::fatal(b"tcsetpgrp failed", e)),
+    }
+    if !inherited.child_signal.is_default() {
+        sys::set_disposition(SIGCHLD, &inherited.child_signal);
+    }
+    sys::set_signal_mask(&inherited.mask);
+    Ok(())
+}
+
 /// execvp(3): a name without `/` is looked up in PATH. Like glibc, a directory that denies access is
 /// remembered while the search goes on, and an error other than "not there" ends the search.
-fn execvp(argv: *mut *const u8, envp: *const *const u8) -> Errno {
+///
+/// # Safety
+/// As for `spawn`.
+unsafe fn execvp(argv: *mut *const u8, envp: *const *const u8) -> Errno {
     // SAFETY: argv[0] is a NUL-terminated string from the kernel.
     let file = unsafe { cstr(*argv) };
     if file.is_empty() {
@@ -79,10 +103,11 @@ fn execvp(argv: *mut *const u8, envp: *const *const u8) -> Errno {
     }
     #[allow(clippy::manual_contains)] // `contains` on bytes brings core's memchr: 300 bytes more
     if file.iter().any(|&c| c == b'/') {
-        // SAFETY: as above; argv and envp are the kernel's NULL-terminated vectors.
+        // SAFETY: argv[0] is NUL-terminated; argv and envp are as `exec` requires (the caller's contract).
         return unsafe { exec(*argv, argv, envp) };
     }
-    let path = CStrings(envp).find_map(|var| var.strip_prefix(b"PATH=")).unwrap_or(DEFAULT_PATH);
+    // SAFETY: envp is the kernel's environment vector (the caller's contract).
+    let path = unsafe { CStrings::new(envp) }.find_map(|var| var.strip_prefix(b"PATH=")).unwrap_or(DEFAULT_PATH);
     let mut denied = false;
     let mut last = Errno::NOENT;
     for dir in path.split(|&c| c == b':') {
@@ -90,7 +115,7 @@ fn execvp(argv: *mut *const u8, envp: *const *const u8) -> Errno {
         // An empty entry means the current directory.
         let slash: &[u8] = if dir.is_empty() { b"" } else { b"/" };
         let fits = [dir, slash, file, b"\0"].iter().all(|part| candidate.extend_from_slice(part).is_ok());
-        // SAFETY: `candidate` is NUL-terminated and outlives the call.
+        // SAFETY: `candidate` is NUL-terminated and outlives the call; argv and envp as above.
         last = if fits { unsafe { exec(candidate.as_ptr(), argv, envp) } } else { Errno::NAMETOOLONG };
         match last {
             Errno::ACCESS => denied = true,
@@ -105,7 +130,7 @@ fn execvp(argv: *mut *const u8, envp: *const *const u8) -> Errno {
 /// execvp does. Returns the first error.
 ///
 /// # Safety
-/// `path` is NUL-terminated; `argv` is as for `spawn`; `envp` is NULL-terminated.
+/// `path` is NUL-terminated; `argv` and `envp` are as for `spawn`.
 unsafe fn exec(path: *const u8, argv: *mut *const u8, envp: *const *const u8) -> Errno {
     // SAFETY: forwarded from the caller.
     let e = unsafe { sys::execve(path, argv, envp) };

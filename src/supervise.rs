@@ -1,66 +1,53 @@
 //! The supervisor loop: sleep until a signal comes, forward it, or on SIGCHLD reap every zombie, until
 //! the main child is gone (or, in pause mode, until TERM or INT). No timeout: an idle pidone never wakes.
 
+use crate::children;
 use crate::cli::Config;
-use crate::exit::Ending;
-use crate::log::{self, Level};
+use crate::exit_code::Ending;
+use crate::log::{self, Fatal, Level};
 use crate::signals::{self, SigSet};
-use crate::{shutdown, sys};
+use crate::sys;
 use rustix::io::Errno;
-use rustix::process::{self, Pid, Signal, WaitOptions};
+use rustix::process::{self, Pid, Signal};
 
 /// Runs until the main child has been reaped (or pause mode ends) and returns pidone's exit code.
 /// Every signal pidone waits for is blocked, so each one stays pending until `wait_signal` takes it.
-pub fn supervise(child: Option<Pid>, config: &Config) -> i32 {
+pub fn supervise(child: Option<Pid>, config: &Config) -> Result<u8, Fatal> {
     let set = SigSet::supervised();
-    let code = loop {
+    loop {
         let sig = match sys::wait_signal(&set, None) {
             Ok(sig) => sig,
             Err(Errno::INTR) => continue,
-            Err(e) => {
-                log::fatal(b"Unexpected error in sigtimedwait", e);
-                return 1;
-            }
+            Err(e) => return Err(log::fatal(b"Unexpected error in sigtimedwait", e)),
         };
         if signals::is_child(sig) {
             log::note(Level::Debug, b"Received SIGCHLD");
-            match reap(child, config.warn_reaped) {
-                Some(Reaped { main: Some(ending), .. }) => match exit_code(ending, config) {
-                    Some(code) => break code,
-                    None => return 1,
-                },
-                Some(_) => {}
-                None => return 1,
+            if let Some(ending) = children::reap(child, config.warn_reaped)?.main {
+                return exit_code(ending, config);
             }
         } else if let Some(child) = child {
-            if forward(child, sig, config).is_none() {
-                return 1;
-            }
+            forward(child, sig, config)?;
         } else if signals::ends_pause(sig) {
             log::line(Level::Info, |l| {
-                l.s(b"Pause ended by ").sig(sig);
+                l.text(b"Pause ended by ").signal(sig);
             });
-            break 0;
+            return Ok(0);
         }
-    };
-    if let Some(grace) = config.grace {
-        shutdown::shutdown(grace, config.warn_reaped);
     }
-    code
 }
 
 /// Sends `sig`, after `-r`, on to the child or with `-g` its process group. The child is never
-/// signalled after it has been reaped: the loop ends then. `None` on a fatal error.
-fn forward(child: Pid, sig: u32, config: &Config) -> Option<()> {
+/// signalled after it has been reaped: the loop ends then.
+fn forward(child: Pid, sig: u32, config: &Config) -> Result<(), Fatal> {
     let to = config.rewrites.apply(sig);
     log::line(Level::Debug, |l| {
-        l.s(b"Passing signal: '").sig(sig).s(b"'");
+        l.text(b"Passing signal: '").signal(sig).text(b"'");
         if to != sig {
-            l.s(b" as '").sig(to).s(b"'");
+            l.text(b" as '").signal(to).text(b"'");
         }
     });
     if to == 0 {
-        return Some(());
+        return Ok(());
     }
     // SAFETY: `to` is a signal number from rt_sigtimedwait or a rewrite, both checked to lie in 1..=64.
     // rustix's caveat about numbers a libc reserves does not apply: there is no libc in this process.
@@ -68,72 +55,27 @@ fn forward(child: Pid, sig: u32, config: &Config) -> Option<()> {
     let sent =
         if config.group { process::kill_process_group(child, signal) } else { process::kill_process(child, signal) };
     match sent {
-        Ok(()) => Some(()),
+        Ok(()) => Ok(()),
         Err(Errno::SRCH) => {
             log::note(Level::Warn, b"Child was dead when forwarding signal");
-            Some(())
+            Ok(())
         }
-        Err(e) => {
-            log::fatal(b"Unexpected error when forwarding signal", e);
-            None
-        }
-    }
-}
-
-pub struct Reaped {
-    /// How the main child ended, if it was among the reaped.
-    pub main: Option<Ending>,
-    /// wait4 said ECHILD: pidone has no children left, so (as PID 1 or a subreaper) no descendants either.
-    pub none_left: bool,
-}
-
-/// Reaps every zombie there is (one SIGCHLD may stand for many). `None` on a fatal error.
-pub fn reap(child: Option<Pid>, warn_reaped: bool) -> Option<Reaped> {
-    let mut main = None;
-    loop {
-        match process::wait(WaitOptions::NOHANG) {
-            Ok(Some((pid, status))) => {
-                let raw_pid = i64::from(pid.as_raw_nonzero().get());
-                log::line(Level::Debug, |l| {
-                    l.s(b"Reaped child with pid: '").n(raw_pid).s(b"'");
-                });
-                if Some(pid) == child {
-                    main = Some(Ending::from_wait_status(status.as_raw() as u32));
-                } else if warn_reaped {
-                    log::line(Level::Warn, |l| {
-                        l.s(b"Reaped zombie process with pid=").n(raw_pid);
-                    });
-                }
-            }
-            Ok(None) => {
-                log::note(Level::Trace, b"No child to reap");
-                return Some(Reaped { main, none_left: false });
-            }
-            Err(Errno::CHILD) => {
-                log::note(Level::Trace, b"No child to wait");
-                return Some(Reaped { main, none_left: true });
-            }
-            Err(Errno::INTR) => {}
-            Err(e) => {
-                log::fatal(b"Error while waiting for pids", e);
-                return None;
-            }
-        }
+        Err(e) => Err(log::fatal(b"Unexpected error when forwarding signal", e)),
     }
 }
 
 /// The main child's ending as pidone's exit code, after the `-e` remap.
-fn exit_code(ending: Ending, config: &Config) -> Option<i32> {
+fn exit_code(ending: Ending, config: &Config) -> Result<u8, Fatal> {
     match ending {
         Ending::Exited(n) => log::line(Level::Info, |l| {
-            l.s(b"Main child exited normally (with status '").n(n.into()).s(b"')");
+            l.text(b"Main child exited normally (with status '").number(n.into()).text(b"')");
         }),
         Ending::Killed(sig) => log::line(Level::Info, |l| {
-            l.s(b"Main child exited with signal (with signal '").sig(sig).s(b"')");
+            l.text(b"Main child exited with signal (with signal '").signal(sig).text(b"')");
         }),
-        Ending::Unknown => log::note(Level::Fatal, b"Main child exited for unknown reason"),
+        Ending::Unknown => {}
     }
-    let code = ending.code()?;
+    let code = ending.code().ok_or_else(|| log::fatal_note(b"Main child exited for unknown reason"))?;
     log::note(Level::Trace, b"Exiting: child has exited");
-    Some(config.expected.remap(code).into())
+    Ok(config.expected.remap(code))
 }

@@ -1,14 +1,14 @@
 //! The system calls rustix keeps only in its hidden `runtime` module (whose name it rotates on purpose):
-//! fork, execve, rt_sigprocmask, rt_sigtimedwait and exit_group, issued directly; and clock_gettime,
-//! whose rustix version brings a vDSO loader several times the size of all of pidone's own code for a
-//! call made only while `--grace` runs. Everything else goes through rustix's stable API.
+//! fork, execve, rt_sigprocmask, rt_sigaction, rt_sigtimedwait and exit_group, issued directly; and
+//! clock_gettime, whose rustix version brings a vDSO loader several times the size of all of pidone's own
+//! code for a call made only while `--grace` runs. Everything else goes through rustix's stable API.
 
 use crate::signals::SigSet;
 use core::arch::asm;
 use core::time::Duration;
 use linux_raw_sys::general::{
-    __NR_clock_gettime, __NR_clone, __NR_execve, __NR_exit_group, __NR_rt_sigprocmask, __NR_rt_sigtimedwait,
-    __kernel_timespec, CLOCK_MONOTONIC, SIG_SETMASK, SIGCHLD,
+    __NR_clock_gettime, __NR_clone, __NR_execve, __NR_exit_group, __NR_rt_sigaction, __NR_rt_sigprocmask,
+    __NR_rt_sigtimedwait, __kernel_timespec, CLOCK_MONOTONIC, SIG_SETMASK, SIGCHLD, kernel_sigaction,
 };
 use rustix::io::Errno;
 use rustix::process::Pid;
@@ -16,6 +16,11 @@ use rustix::process::Pid;
 /// The kernel's sigset_t size in bytes, which rt_sig* calls take as their last argument.
 const SIGSET_SIZE: usize = core::mem::size_of::<u64>();
 
+/// One system call with up to four arguments; the raw result, a negated errno on failure.
+///
+/// # Safety
+/// The arguments are what system call `nr` expects: every pointer among them valid for what the kernel
+/// reads or writes through it, for the duration of the call.
 #[cfg(target_arch = "x86_64")]
 unsafe fn syscall4(nr: u32, a: usize, b: usize, c: usize, d: usize) -> isize {
     let ret: isize;
@@ -28,6 +33,10 @@ unsafe fn syscall4(nr: u32, a: usize, b: usize, c: usize, d: usize) -> isize {
     ret
 }
 
+/// As on x86_64.
+///
+/// # Safety
+/// As on x86_64.
 #[cfg(target_arch = "aarch64")]
 unsafe fn syscall4(nr: u32, a: usize, b: usize, c: usize, d: usize) -> isize {
     let ret: isize;
@@ -66,11 +75,12 @@ pub unsafe fn execve(path: *const u8, argv: *const *const u8, envp: *const *cons
     result(ret).err().unwrap_or(Errno::NOEXEC)
 }
 
-/// rt_sigprocmask(2) with SIG_SETMASK: installs `mask`, returns the mask it replaced.
-pub fn set_signal_mask(mask: &SigSet) -> Result<SigSet, Errno> {
+/// rt_sigprocmask(2) with SIG_SETMASK: installs `mask`, returns the mask it replaced. It cannot fail:
+/// its only errors are for a bad `how`, a bad pointer or a bad set size, and none of them is possible here.
+pub fn set_signal_mask(mask: &SigSet) -> SigSet {
     let mut old = SigSet::EMPTY;
     // SAFETY: both pointers are to live 8-byte sets, matching the size argument.
-    let ret = unsafe {
+    unsafe {
         syscall4(
             __NR_rt_sigprocmask,
             SIG_SETMASK as usize,
@@ -79,7 +89,38 @@ pub fn set_signal_mask(mask: &SigSet) -> Result<SigSet, Errno> {
             SIGSET_SIZE,
         )
     };
-    result(ret).map(|_| old)
+    old
+}
+
+/// A signal's disposition, as rt_sigaction(2) reads and writes it.
+#[derive(Clone, Copy)]
+pub struct Disposition(kernel_sigaction);
+
+impl Disposition {
+    // SAFETY: all zeros is a valid kernel_sigaction: no handler (SIG_DFL), no flags, an empty mask.
+    pub const DEFAULT: Disposition = Disposition(unsafe { core::mem::zeroed() });
+
+    pub fn is_default(&self) -> bool {
+        self.0.sa_handler_kernel.is_none()
+    }
+}
+
+/// rt_sigaction(2): gives `sig` the disposition `new`, returns the one it had. It cannot fail: its only
+/// errors are for a signal that cannot be caught, a bad pointer or a bad set size.
+pub fn set_disposition(sig: u32, new: &Disposition) -> Disposition {
+    let mut old = Disposition::DEFAULT;
+    // SAFETY: both pointers are to live kernel_sigaction structs, this architecture's layout, whose mask
+    // is the 8 bytes the size argument says.
+    unsafe {
+        syscall4(
+            __NR_rt_sigaction,
+            sig as usize,
+            &new.0 as *const kernel_sigaction as usize,
+            &mut old.0 as *mut kernel_sigaction as usize,
+            SIGSET_SIZE,
+        )
+    };
+    old
 }
 
 /// rt_sigtimedwait(2) without siginfo: waits until a signal in `set` is pending and dequeues it, or

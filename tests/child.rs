@@ -53,6 +53,31 @@ fn inherited_ignored_signals_reach_the_grandchild() {
     assert_inherited("SigIgn:", bit(2) | bit(22) | bit(11));
 }
 
+/// A parent that ignored SIGCHLD (Python's `signal.signal(SIGCHLD, SIG_IGN)`, a shell's `trap '' CHLD`)
+/// would have the kernel reap pidone's children itself, and their ends go unseen: pidone takes SIGCHLD's
+/// default back for itself and hands the program the ignored one. Runs `args` so, as PID 1 and below
+/// another init.
+fn with_sigchld_ignored(args: &[&str]) -> [Finished; 2] {
+    let ignore = ["env", "--ignore-signal=CHLD"];
+    [run(as_init_via(&ignore, args)), run(below_init_via(&ignore, args))]
+}
+
+#[test]
+fn started_with_sigchld_ignored_the_status_still_comes_through() {
+    for done in with_sigchld_ignored(&["--", "/bin/sh", "-c", "exit 7"]) {
+        assert_eq!(done.code(), 7, "{}", done.stderr);
+    }
+}
+
+#[test]
+fn started_with_sigchld_ignored_the_program_still_has_it_ignored() {
+    for done in with_sigchld_ignored(&["--", "/bin/grep", "SigIgn", "/proc/self/status"]) {
+        assert_eq!(done.code(), 0, "{}", done.stderr);
+        let ignored = status_field(&done.stdout, "SigIgn:");
+        assert_eq!(ignored & bit(17), bit(17), "the program sees SIGCHLD ignored: {ignored:x}");
+    }
+}
+
 #[test]
 fn stdin_passes_through() {
     let done = run_with_input(as_init(&["/bin/sh"]), b"echo from-stdin; exit 3\n");
@@ -99,11 +124,8 @@ fn ctrl_c_on_a_terminal_reaches_the_program_in_the_foreground() {
     // `script` gives the command a pseudo-terminal; ^C written to it becomes SIGINT for the terminal's
     // foreground process group, which pidone's child took over with tcsetpgrp.
     let program = pidone_argv().iter().map(|a| a.to_str().unwrap().to_owned()).collect::<Vec<_>>().join(" ");
-    let unshare = if rustix::process::geteuid().is_root() { "unshare" } else { "unshare --user --map-root-user" };
-    let inner = format!(
-        "{unshare} --pid --fork --mount-proc --kill-child {program} -vv -- /bin/bash -c \
-                         'echo loop-ready; while :; do sleep 0.05; done'"
-    );
+    let unshare = unshare_words().join(" ");
+    let inner = format!("{unshare} {program} -vv -- /bin/bash -c 'echo loop-ready; while :; do sleep 0.05; done'");
     let mut cmd = std::process::Command::new("script");
     cmd.args(["-qfec", &inner, "/dev/null"]);
     let mut s = Session::start_with_stdin(&mut cmd, std::process::Stdio::piped());

@@ -62,6 +62,11 @@ fn options_stop_at_the_program() {
 fn exec_errors_are_127_126_and_1() {
     let t = TempDir::new("exec-errors");
     let plain = t.write("plain", "echo should not run\n");
+    let long = format!("{}/{}", t.path(), "x".repeat(300));
+    // A program open for writing (this test holds it open) cannot be executed.
+    let busy = t.write("busy", "#!/bin/sh\n");
+    std::fs::set_permissions(&busy, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let _writer = std::fs::OpenOptions::new().append(true).open(&busy).unwrap();
     let cases: &[(&str, i32, &str)] = &[
         ("/nonexistent/program", 127, "exec /nonexistent/program failed: No such file or directory"),
         ("no-such-program-anywhere", 127, "exec no-such-program-anywhere failed: No such file or directory"),
@@ -69,6 +74,8 @@ fn exec_errors_are_127_126_and_1() {
         (&plain, 126, "failed: Permission denied"),
         ("/etc/passwd/x", 1, "exec /etc/passwd/x failed: Not a directory"),
         ("", 127, "exec  failed: No such file or directory"),
+        (&long, 1, "failed: File name too long"),
+        (&busy, 1, "failed: Text file busy"),
     ];
     for (program, code, message) in cases {
         let mut cmd = as_init(&["--", program]);

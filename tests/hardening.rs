@@ -85,9 +85,7 @@ fn a_stopped_child_is_continued_by_a_forwarded_sigcont() {
         let script = format!("echo stopping; kill -{stop} $$; echo resumed; exit 3");
         let mut s = Session::start(as_init(&["--", "/bin/bash", "-c", &script]));
         s.wait_for("stopping");
-        let init = s.init_pid().as_raw_nonzero().get();
-        let child = std::fs::read_to_string(format!("/proc/{init}/task/{init}/children")).unwrap();
-        let child = child.trim();
+        let child = children(s.init_pid().as_raw_nonzero().get() as u32)[0];
         let state = || std::fs::read_to_string(format!("/proc/{child}/stat")).unwrap_or_default();
         let end = std::time::Instant::now() + DEADLINE;
         while !state().rsplit_once(") ").is_some_and(|(_, rest)| rest.starts_with('T')) {
@@ -123,7 +121,7 @@ fn fork_failure_is_one_fatal_line_and_exit_1() {
     // RLIMIT_NPROC 1 for a uid that already has a process (pidone): fork gets EAGAIN. Root ignores the
     // limit, so as root pidone runs as nobody.
     let mut prefix: Vec<&str> = Vec::new();
-    if rustix::process::geteuid().is_root() {
+    if is_root() {
         prefix.extend(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]);
     }
     prefix.extend(["prlimit", "--nproc=1:1"]);
@@ -198,7 +196,7 @@ fn programs_that_cannot_run() {
 #[test]
 fn pidone_keeps_its_uid_and_gives_the_child_no_extra_fd() {
     // As root, pidone runs as nobody; otherwise as this user (root of its user namespace).
-    let root = rustix::process::geteuid().is_root();
+    let root = is_root();
     let prefix: &[&str] = if root { &["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] } else { &[] };
     // ls lists its own descriptors: 0-2, plus the one it reads the directory with.
     let report = "id -u; exec ls /proc/self/fd";

@@ -69,7 +69,7 @@ fn a_signal_from_inside_the_namespace_reaches_the_child() {
 /// The child and a grandchild in its process group both report USR1.
 const FAMILY: &str = r#"
 trap 'echo child got USR1' USR1
-/bin/bash -c 'trap "echo grandchild got USR1; exit 0" USR1; sleep 1000 & idle=$!; echo ready; wait $idle' &
+/bin/bash -c 'trap "echo grandchild got USR1; exit 0" USR1; trap "echo grandchild got USR2" USR2; sleep 1000 & idle=$!; echo ready; wait $idle; wait $idle' &
 grandchild=$!
 wait $grandchild
 wait $grandchild
@@ -110,8 +110,16 @@ fn without_group_mode_only_the_child_is_signalled() {
     s.wait_for("ready");
     s.signal_init(10);
     s.wait_for("child got USR1");
-    // The grandchild must not have heard it: give it time to show it did, then end everything.
-    std::thread::sleep(std::time::Duration::from_millis(300));
+    // Had pidone signalled the group, the grandchild's USR1 would be pending by now. A USR2 sent to the
+    // grandchild directly comes after it (the kernel delivers the lower number first, and bash runs the
+    // traps in that order), so once USR2 is reported, a USR1 would have been too.
+    let grandchild = children(children(s.init_pid().as_raw_nonzero().get() as u32)[0])
+        .into_iter()
+        .find(|&pid| std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.trim() == "bash"))
+        .expect("the grandchild shell");
+    let sent = std::process::Command::new("kill").args(["-USR2", &grandchild.to_string()]).status().unwrap();
+    assert!(sent.success());
+    s.wait_for("grandchild got USR2");
     s.signal_init(15);
     let done = s.finish();
     assert!(!done.stdout.contains("grandchild got USR1"), "{}", done.stdout);
@@ -142,19 +150,6 @@ fn idle_pidone_never_wakes_up() {
 #[test]
 fn parent_death_signal_fires_and_is_forwarded() {
     let t = TempDir::new("pdeathsig");
-    let dir = t.path();
-    // PID 1 is this shell. A middle shell starts pidone -p SIGUSR1 and exits once the program is up;
-    // pidone's parent is then dead, the kernel sends it USR1, and it forwards it to the program.
-    let inner = t.write(
-        "inner.sh",
-        r#"trap 'echo usr1 > "$1/got"; exit 0' USR1; sleep 1000 & idle=$!; touch "$1/ready"; wait $idle"#,
-    );
-    let outer = format!(
-        r#"/bin/sh -c '"$@" & i=0; while [ ! -e {dir}/ready ] && [ $i -lt 2000 ]; do sleep 0.01; i=$((i+1)); done' sh "$@" -p SIGUSR1 -- /bin/bash {inner} {dir}
-        i=0; while [ ! -e {dir}/got ] && [ $i -lt 2000 ]; do sleep 0.01; i=$((i+1)); done
-        cat {dir}/got"#
-    );
-    // as_init_via puts pidone's argv last: the outer script passes it on as "$@".
-    let done = run(as_init_via(&["/bin/sh", "-c", &outer, "sh"], &[] as &[&str]));
+    let done = after_parent_death(&t, "-p SIGUSR1", r#"trap 'echo usr1 > "$1/got"; exit 0' USR1"#);
     assert_eq!(done.stdout, "usr1\n", "stderr: {}", done.stderr);
 }

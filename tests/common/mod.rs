@@ -8,10 +8,12 @@
 //! tests that cannot hold under qemu-user.
 #![allow(dead_code)] // each test file uses its own part of the harness
 
+mod namespace;
+pub use namespace::*;
+
 use std::ffi::OsStr;
 use std::io::Read;
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{Receiver, channel};
@@ -64,37 +66,6 @@ pub fn pidone_argv() -> Vec<std::ffi::OsString> {
     argv
 }
 
-/// A tool's full path, found in this process's PATH, so that a test may give the child another PATH.
-pub fn tool(name: &str) -> PathBuf {
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(name))
-        .find(|candidate| candidate.is_file())
-        .unwrap_or_else(|| panic!("{name} is not installed (the test suite needs it)"))
-}
-
-fn is_root() -> bool {
-    rustix::process::geteuid().is_root()
-}
-
-/// `unshare` for a fresh PID namespace (and a user namespace when not root). `--kill-child` makes the
-/// namespace die with unshare; PR_SET_PDEATHSIG makes unshare die with this test's thread.
-pub fn unshare() -> Command {
-    let mut cmd = Command::new(tool("unshare"));
-    if !is_root() {
-        cmd.args(["--user", "--map-root-user"]);
-    }
-    cmd.args(["--pid", "--fork", "--mount-proc", "--kill-child"]);
-    // SAFETY: prctl is async-signal-safe and touches no memory of the parent.
-    unsafe {
-        cmd.pre_exec(|| {
-            rustix::process::set_parent_process_death_signal(Some(Signal::KILL))
-                .map_err(|e| std::io::Error::from_raw_os_error(e.raw_os_error()))
-        });
-    }
-    cmd
-}
-
 /// pidone as PID 1 of a new PID namespace, with these arguments.
 pub fn as_init<S: AsRef<OsStr>>(args: &[S]) -> Command {
     let mut cmd = unshare();
@@ -125,9 +96,30 @@ pub fn as_init_via_public_copy<S: AsRef<OsStr>>(dir: &TempDir, prefix: &[&str], 
 
 /// pidone as PID 2 of a new PID namespace: a shell is PID 1 and waits for it.
 pub fn below_init<S: AsRef<OsStr>>(args: &[S]) -> Command {
+    below_init_via(&[], args)
+}
+
+/// As `below_init`, with pidone started through `prefix`, which must exec it.
+pub fn below_init_via<S: AsRef<OsStr>>(prefix: &[&str], args: &[S]) -> Command {
     let mut cmd = unshare();
-    cmd.args(["/bin/sh", "-c", "\"$@\"", "sh"]).args(pidone_argv()).args(args);
+    cmd.args(["/bin/sh", "-c", "\"$@\"", "sh"]).args(prefix).args(pidone_argv()).args(args);
     cmd
+}
+
+/// Runs pidone with `args` below a shell that exits once the program is up, so that pidone's parent
+/// dies; returns what the program saw. The program runs `trap` (a bash trap list that writes what
+/// arrived to `$1/got` and exits) and sleeps; the marker files live in `t`.
+pub fn after_parent_death(t: &TempDir, args: &str, trap: &str) -> Finished {
+    let dir = t.path();
+    let inner = t.write("inner.sh", &format!(r#"{trap}; sleep 1000 & idle=$!; touch "$1/ready"; wait $idle"#));
+    // PID 1 is the outer shell. The middle shell starts pidone and exits once the program is up.
+    let outer = format!(
+        r#"/bin/sh -c '"$@" & i=0; while [ ! -e {dir}/ready ] && [ $i -lt 2000 ]; do sleep 0.01; i=$((i+1)); done' sh "$@" {args} -- /bin/bash {inner} {dir}
+        i=0; while [ ! -e {dir}/got ] && [ $i -lt 2000 ]; do sleep 0.01; i=$((i+1)); done
+        cat {dir}/got"#
+    );
+    // as_init_via puts pidone's argv last: the outer script passes it on as "$@".
+    run(as_init_via(&["/bin/sh", "-c", &outer, "sh"], &[] as &[&str]))
 }
 
 /// A started command with its output collected as it comes.
@@ -207,17 +199,8 @@ impl Session {
 
     /// The host pid of the namespace's PID 1 (unshare's only child).
     pub fn init_pid(&self) -> Pid {
-        let me = self.child.id();
-        let path = format!("/proc/{me}/task/{me}/children");
-        let end = Instant::now() + DEADLINE;
-        loop {
-            let text = std::fs::read_to_string(&path).unwrap_or_default();
-            if let Some(pid) = text.split_whitespace().next().and_then(|p| p.parse().ok()) {
-                return Pid::from_raw(pid).unwrap();
-            }
-            assert!(Instant::now() < end, "unshare never forked its child");
-            thread::sleep(Duration::from_millis(5));
-        }
+        let pid = namespace_init(self.child.id(), DEADLINE).expect("unshare never forked its child");
+        Pid::from_raw(pid as i32).unwrap()
     }
 
     /// Sends `sig` to the namespace's PID 1 from outside the namespace.
@@ -256,9 +239,8 @@ impl Session {
 
 impl Drop for Session {
     fn drop(&mut self) {
-        // Kills the whole namespace on an early return or a failed assertion (--kill-child).
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        // Kills the whole namespace on an early return or a failed assertion.
+        end_namespace(&mut self.child);
     }
 }
 

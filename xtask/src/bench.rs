@@ -2,7 +2,7 @@
 //! one run, interleaved round by round so that machine drift cancels. Medians and the spread (min..max)
 //! go to a table on stdout, target/bench/results.json and target/bench/chart.svg.
 
-use crate::{Result, dist, e2e, root, setup};
+use crate::{Result, dist, e2e, namespace, root, setup};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, Stdio};
@@ -114,7 +114,7 @@ struct AsPid1 {
 
 impl AsPid1 {
     fn start(init: &Init, program: &[&str], stdin: Stdio) -> Result<AsPid1> {
-        let mut unshare = crate::pid_namespace()
+        let mut unshare = namespace::unshare()
             .arg(&init.path)
             .arg("--")
             .args(program)
@@ -124,17 +124,9 @@ impl AsPid1 {
             .spawn()
             .map_err(|e| format!("unshare: {e}"))?;
         let stdout = unshare.stdout.take().map(BufReader::new);
-        let me = unshare.id();
-        let deadline = Instant::now() + Duration::from_secs(10);
-        let pid = loop {
-            let children = std::fs::read_to_string(format!("/proc/{me}/task/{me}/children")).unwrap_or_default();
-            if let Some(pid) = children.split_whitespace().next().and_then(|p| p.parse().ok()) {
-                break pid;
-            }
-            if Instant::now() > deadline {
-                return Err(format!("{} never started", init.name));
-            }
-            std::thread::sleep(Duration::from_millis(2));
+        let Some(pid) = namespace::namespace_init(unshare.id(), Duration::from_secs(10)) else {
+            namespace::end_namespace(&mut unshare);
+            return Err(format!("{} never started", init.name));
         };
         Ok(AsPid1 { unshare, pid, stdout })
     }
@@ -173,10 +165,7 @@ impl AsPid1 {
     }
 
     fn children(&self) -> usize {
-        std::fs::read_to_string(format!("/proc/{0}/task/{0}/children", self.pid))
-            .unwrap_or_default()
-            .split_whitespace()
-            .count()
+        namespace::children(self.pid).len()
     }
 
     fn signal(&self, sig: &str) -> Result<()> {
@@ -186,18 +175,12 @@ impl AsPid1 {
 
 impl Drop for AsPid1 {
     fn drop(&mut self) {
-        // --kill-child: the whole namespace goes with unshare.
-        let _ = self.unshare.kill();
-        let _ = self.unshare.wait();
+        namespace::end_namespace(&mut self.unshare);
     }
 }
 
 fn peak_rss(inits: &[Init]) -> Result<Metric> {
-    let samples = rounds(inits, 5, |init| {
-        let run = AsPid1::start(init, &["/bin/sleep", "10"], Stdio::null())?;
-        std::thread::sleep(Duration::from_millis(300));
-        run.status_field("VmHWM").map(|kb| kb as f64)
-    })?;
+    let samples = rounds(inits, 5, vm_hwm)?;
     let pidone = median(&samples[0]);
     Ok(Metric {
         name: "peak RSS of the init (VmHWM)",
@@ -208,39 +191,13 @@ fn peak_rss(inits: &[Init]) -> Result<Metric> {
 }
 
 fn idle_wakeups(inits: &[Init]) -> Result<Metric> {
-    let window = Duration::from_secs(3);
-    let samples = rounds(inits, 1, |init| {
-        let run = AsPid1::start(init, &["/bin/sleep", "30"], Stdio::null())?;
-        std::thread::sleep(Duration::from_millis(300));
-        let before = run.switches()?;
-        std::thread::sleep(window);
-        Ok((run.switches()? - before) as f64 * 60.0 / window.as_secs_f64())
-    })?;
+    let samples = rounds(inits, 1, idle_wakeups_per_minute)?;
     let pidone = median(&samples[0]);
     Ok(Metric { name: "idle wake-ups", unit: "/min", target: target(pidone, 0.0, "0".into()), samples })
 }
 
 fn startup_instructions(inits: &[Init]) -> Result<Metric> {
-    let out = root().join("target/bench");
-    std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
-    let samples = rounds(inits, 1, |init| {
-        let file = out.join(format!("callgrind.{}", init.name));
-        // Only the init: valgrind does not follow the exec'd child, and its pre-exec part writes another file.
-        let mut valgrind = Command::new("valgrind")
-            .args(["--tool=callgrind", "--trace-children=no"])
-            .arg(format!("--callgrind-out-file={}.%p", file.display()))
-            .arg(&init.path)
-            .args(["--", "/bin/true"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|e| format!("valgrind: {e}"))?;
-        valgrind.wait().map_err(|e| format!("valgrind: {e}"))?;
-        let text = read(format!("{}.{}", file.display(), valgrind.id()))?;
-        text.lines()
-            .find_map(|l| l.strip_prefix("summary: ")?.trim().parse::<f64>().ok())
-            .ok_or_else(|| "no summary in callgrind output".into())
-    })?;
+    let samples = rounds(inits, 1, instructions)?;
     let (pidone, tini) = (median(&samples[0]), median(&samples[1]));
     Ok(Metric {
         name: "start-up instructions (callgrind)",
@@ -251,27 +208,7 @@ fn startup_instructions(inits: &[Init]) -> Result<Metric> {
 }
 
 fn startup_syscalls(inits: &[Init]) -> Result<Metric> {
-    let out = root().join("target/bench");
-    let samples = rounds(inits, 1, |init| {
-        let file = out.join(format!("strace.{}", init.name));
-        crate::status(
-            Command::new("strace")
-                .args(["-f", "-o"])
-                .arg(&file)
-                .arg(&init.path)
-                .args(["--", "/bin/true"])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null()),
-        )?;
-        let text = read(&file)?;
-        // The init's own calls: lines of the first pid, its execve included, none of its child's.
-        let first = text.split_whitespace().next().unwrap_or_default().to_owned();
-        Ok(text
-            .lines()
-            .filter(|l| l.split_whitespace().next() == Some(first.as_str()))
-            .filter(|l| !l.contains(" +++ ") && !l.contains(" --- ") && !l.contains(" resumed>"))
-            .count() as f64)
-    })?;
+    let samples = rounds(inits, 1, syscalls)?;
     let pidone = median(&samples[0]);
     Ok(Metric {
         name: "start-up syscalls (strace)",
@@ -279,6 +216,93 @@ fn startup_syscalls(inits: &[Init]) -> Result<Metric> {
         target: target(pidone, 12.0, "≤ 12".into()),
         samples,
     })
+}
+
+/// The init's peak resident memory (KiB) as PID 1 while its program sleeps.
+fn vm_hwm(init: &Init) -> Result<f64> {
+    let run = AsPid1::start(init, &["/bin/sleep", "10"], Stdio::null())?;
+    std::thread::sleep(Duration::from_millis(300));
+    run.status_field("VmHWM").map(|kb| kb as f64)
+}
+
+/// The init's context switches over 3 s as PID 1 while its program sleeps, per minute.
+fn idle_wakeups_per_minute(init: &Init) -> Result<f64> {
+    let window = Duration::from_secs(3);
+    let run = AsPid1::start(init, &["/bin/sleep", "30"], Stdio::null())?;
+    std::thread::sleep(Duration::from_millis(300));
+    let before = run.switches()?;
+    std::thread::sleep(window);
+    Ok((run.switches()? - before) as f64 * 60.0 / window.as_secs_f64())
+}
+
+/// `INIT -- /bin/true` with a fixed environment: start-up work that does not grow with the caller's.
+fn start_up(tool: &str) -> Command {
+    let mut cmd = Command::new(tool);
+    cmd.env_clear().env("PATH", "/usr/bin:/bin").stdout(Stdio::null()).stderr(Stdio::null());
+    cmd
+}
+
+/// The user-space instructions of the init's whole life (start, fork, wait, reap, exit), by callgrind.
+fn instructions(init: &Init) -> Result<f64> {
+    let out = root().join("target/bench");
+    std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
+    let file = out.join(format!("callgrind.{}", init.name));
+    // Only the init: valgrind does not follow the exec'd child, and its pre-exec part writes another file.
+    let mut valgrind = start_up("valgrind")
+        .args(["--tool=callgrind", "--trace-children=no"])
+        .arg(format!("--callgrind-out-file={}.%p", file.display()))
+        .arg(&init.path)
+        .args(["--", "/bin/true"])
+        .spawn()
+        .map_err(|e| format!("valgrind: {e}"))?;
+    valgrind.wait().map_err(|e| format!("valgrind: {e}"))?;
+    let text = read(format!("{}.{}", file.display(), valgrind.id()))?;
+    text.lines()
+        .find_map(|l| l.strip_prefix("summary: ")?.trim().parse::<f64>().ok())
+        .ok_or_else(|| "no summary in callgrind output".into())
+}
+
+/// The system calls the init makes in its whole life, its own execve included, by strace.
+fn syscalls(init: &Init) -> Result<f64> {
+    let out = root().join("target/bench");
+    std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
+    let file = out.join(format!("strace.{}", init.name));
+    crate::status(start_up("strace").args(["-f", "-o"]).arg(&file).arg(&init.path).args(["--", "/bin/true"]))?;
+    let text = read(&file)?;
+    // The init's own calls: lines of the first pid, none of its child's.
+    let first = text.split_whitespace().next().unwrap_or_default().to_owned();
+    Ok(text
+        .lines()
+        .filter(|l| l.split_whitespace().next() == Some(first.as_str()))
+        .filter(|l| !l.contains(" +++ ") && !l.contains(" --- ") && !l.contains(" resumed>"))
+        .count() as f64)
+}
+
+/// The figures that do not depend on the machine's load, against ceilings (today's values plus a small
+/// margin), so that a change that costs them fails the test run with the figure. Returns passed, failed.
+pub fn ceilings(pidone: &Path) -> Result<(usize, usize)> {
+    setup::packages(&[("valgrind", "valgrind"), ("strace", "strace")])?;
+    type Measure = fn(&Init) -> Result<f64>;
+    let checks: [(&str, &str, f64, Measure); 4] = [
+        ("start-up system calls (strace)", "", 12.0, syscalls),
+        ("start-up instructions (callgrind)", "", 3000.0, instructions),
+        ("peak RSS as PID 1 (VmHWM)", " KiB", 32.0, vm_hwm),
+        ("idle wake-ups as PID 1", " /min", 0.0, idle_wakeups_per_minute),
+    ];
+    let init = Init { name: "pidone", path: pidone.to_path_buf() };
+    let mut failed = 0;
+    for (name, unit, ceiling, measure) in checks {
+        let got = measure(&init)?;
+        let ok = got <= ceiling;
+        failed += usize::from(!ok);
+        println!(
+            "{}  {name}: {}{unit}, ceiling {}{unit}",
+            if ok { "ok  " } else { "FAIL" },
+            number(got),
+            number(ceiling)
+        );
+    }
+    Ok((checks.len() - failed, failed))
 }
 
 fn time_run(cmd: &mut Command) -> Result<f64> {
@@ -318,9 +342,9 @@ fn forwarding_overhead(inits: &[Init], app: &str) -> Result<Metric> {
     let result = rounds(inits, 1, |init| {
         let mut run = AsPid1::start(init, &[app, "echo"], Stdio::null())?;
         run.ready()?;
-        let child = read(format!("/proc/{0}/task/{0}/children", run.pid))?;
-        let pid = |raw: &str| raw.trim().parse().ok().and_then(rustix::process::Pid::from_raw).ok_or("no pid");
-        let (init_pid, child) = (pid(&run.pid.to_string())?, pid(&child)?);
+        let child = *namespace::children(run.pid).first().ok_or("no child")?;
+        let pid = |raw: u32| rustix::process::Pid::from_raw(raw as i32).ok_or("no pid");
+        let (init_pid, child) = (pid(run.pid)?, pid(child)?);
         let mut trip = |target| -> Result<f64> {
             let start = Instant::now();
             rustix::process::kill_process(target, rustix::process::Signal::USR1).map_err(|e| e.to_string())?;
@@ -525,25 +549,24 @@ fn report(inits: &[Init], metrics: &[Metric], load: &str) -> Result<()> {
 }
 
 fn json(inits: &[Init], metrics: &[Metric], load: &str) -> String {
-    let list = |xs: &[f64]| {
-        xs.iter().map(|x| if x.is_finite() { format!("{x}") } else { "null".into() }).collect::<Vec<_>>().join(", ")
-    };
-    let mut s = format!(
-        "{{\n  \"load\": {load:?},\n  \"inits\": [{}],\n  \"metrics\": [\n",
-        inits.iter().map(|i| format!("{:?}", i.name)).collect::<Vec<_>>().join(", ")
-    );
-    for (k, m) in metrics.iter().enumerate() {
-        let per_init: Vec<String> = m
-            .samples
-            .iter()
-            .zip(inits)
-            .map(|(s, i)| {
-                format!("      {:?}: {{\"median\": {}, \"samples\": [{}]}}", i.name, list(&[median(s)]), list(s))
-            })
-            .collect();
-        s.push_str(&format!("    {{\"name\": {:?}, \"unit\": {:?}, \"target\": {:?}, \"met\": {},\n     \"results\": {{\n{}\n     }}}}{}\n",
-            m.name, m.unit, m.target.0, m.target.1, per_init.join(",\n"), if k + 1 < metrics.len() { "," } else { "" }));
-    }
-    s.push_str("  ]\n}\n");
-    s
+    // NaN (a metric an init could not give) has no JSON number: null.
+    let number = |x: f64| if x.is_finite() { serde_json::json!(x) } else { serde_json::Value::Null };
+    let metrics: Vec<serde_json::Value> = metrics
+        .iter()
+        .map(|m| {
+            let results: serde_json::Map<String, serde_json::Value> = m
+                .samples
+                .iter()
+                .zip(inits)
+                .map(|(s, i)| {
+                    let samples: Vec<_> = s.iter().map(|&x| number(x)).collect();
+                    (i.name.to_owned(), serde_json::json!({"median": number(median(s)), "samples": samples}))
+                })
+                .collect();
+            serde_json::json!({"name": m.name, "unit": m.unit, "target": m.target.0, "met": m.target.1, "results": results})
+        })
+        .collect();
+    let inits: Vec<&str> = inits.iter().map(|i| i.name).collect();
+    let doc = serde_json::json!({"load": load, "inits": inits, "metrics": metrics});
+    serde_json::to_string_pretty(&doc).expect("JSON values always serialise") + "\n"
 }

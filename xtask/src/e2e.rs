@@ -17,9 +17,8 @@ type Scenario<'a> = (&'a str, &'a dyn Fn(&Podman) -> Result<()>);
 
 /// Runs every scenario, prints `N passed, M failed` last and returns those two counts. An error means the
 /// images could not even be built.
-pub fn e2e() -> Result<(usize, usize)> {
+pub fn e2e(built: &dist::Dist) -> Result<(usize, usize)> {
     setup::packages(&[("buildah", "buildah"), ("podman", "podman"), ("runc", "runc")])?;
-    let built = dist::dist()?;
     let arch = dist::native_arch();
     let work = root().join("target/e2e");
     let app = build_app(&work)?;

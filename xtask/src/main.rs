@@ -5,6 +5,9 @@ mod chart;
 mod dist;
 mod e2e;
 mod elf;
+/// The integration tests' way into a fresh PID namespace, shared.
+#[path = "../../tests/common/namespace.rs"]
+mod namespace;
 mod setup;
 
 use std::path::{Path, PathBuf};
@@ -33,7 +36,7 @@ fn main() -> ExitCode {
             Some(Err(_)) => Err("fuzz takes a number of seconds".into()),
         },
         Some("bench") => bench::bench().map(|()| ExitCode::SUCCESS),
-        Some("e2e") => e2e::e2e().and_then(|(_, failed)| all_passed(failed)),
+        Some("e2e") => dist::dist().and_then(|built| e2e::e2e(&built)).and_then(|(_, failed)| all_passed(failed)),
         _ => {
             eprint!("{USAGE}");
             return ExitCode::from(2);
@@ -58,20 +61,11 @@ pub fn status(cmd: &mut Command) -> Result<()> {
     if status.success() { Ok(()) } else { Err(format!("{cmd:?} failed: {status}")) }
 }
 
-/// `unshare` arguments for a fresh PID namespace, as root or (with a user namespace) as anyone.
-pub fn pid_namespace() -> Command {
-    let mut cmd = Command::new("unshare");
-    if !setup::is_root() {
-        cmd.args(["--user", "--map-root-user"]);
-    }
-    cmd.args(["--pid", "--fork", "--mount-proc", "--kill-child"]);
-    cmd
-}
-
 fn run(args: &[String]) -> Result<ExitCode> {
     let args = args.strip_prefix(&["--".to_owned()]).unwrap_or(args);
     let binary = dist::dist()?.native;
-    let status = pid_namespace().arg(&binary).args(args).status().map_err(|e| format!("cannot run unshare: {e}"))?;
+    let status =
+        namespace::unshare().arg(&binary).args(args).status().map_err(|e| format!("cannot run unshare: {e}"))?;
     Ok(ExitCode::from(status.code().unwrap_or(1) as u8))
 }
 
@@ -91,7 +85,7 @@ fn fuzz(seconds: u64) -> Result<ExitCode> {
 }
 
 /// Integration tests that cannot hold under qemu-user, and why. They run on the native build.
-const NOT_UNDER_QEMU: [(&str, &str); 9] = [
+const NOT_UNDER_QEMU: [(&str, &str); 10] = [
     ("a_hundred_orphans_are_reaped_as_a_subreaper", "qemu 7.2 rejects PR_SET_CHILD_SUBREAPER with EINVAL"),
     ("grace_as_a_subreaper_signals_its_own_tree_only", "qemu 7.2 rejects PR_SET_CHILD_SUBREAPER with EINVAL"),
     ("grace_as_a_subreaper_kills_what_ignores_term", "qemu 7.2 rejects PR_SET_CHILD_SUBREAPER with EINVAL"),
@@ -99,6 +93,10 @@ const NOT_UNDER_QEMU: [(&str, &str); 9] = [
     ("pidone_keeps_its_uid_and_gives_the_child_no_extra_fd", "it uses -s; qemu 7.2 rejects PR_SET_CHILD_SUBREAPER"),
     (
         "inherited_ignored_signals_reach_the_grandchild",
+        "qemu installs host handlers for the guest's signals, so a native exec resets inherited SIG_IGN",
+    ),
+    (
+        "started_with_sigchld_ignored_the_program_still_has_it_ignored",
         "qemu installs host handlers for the guest's signals, so a native exec resets inherited SIG_IGN",
     ),
     ("a_genuine_fault_in_pidone_is_not_swallowed", "gdb would set the emulator's registers, not pidone's"),
@@ -124,6 +122,19 @@ fn test() -> Result<ExitCode> {
     let built = dist::dist()?;
     let testapp = e2e::build_testapp()?;
     let mut tally = Tally::default();
+    println!("Format and lints");
+    status(Command::new("cargo").current_dir(root()).args(["fmt", "--all", "--check"]))?;
+    status(Command::new("cargo").current_dir(root()).args(["fmt", "--manifest-path", "fuzz/Cargo.toml", "--check"]))?;
+    status(Command::new("cargo").current_dir(root()).args([
+        "clippy",
+        "--quiet",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "--deny",
+        "warnings",
+    ]))?;
+    tally.passed += 1;
     // Unit tests, and the integration tests against the shipped static build for this machine.
     tally.cargo_test(
         Command::new("cargo")
@@ -144,13 +155,17 @@ fn test() -> Result<ExitCode> {
         }
         tally.cargo_test(cmd.env("PIDONE_BIN", binary).env("PIDONE_RUNNER", runner).env("PIDONE_TESTAPP", &testapp))?;
     }
+    println!("\nCeilings on what does not depend on the machine's load (pidone-{}):", dist::native_arch());
+    let (passed, failed) = bench::ceilings(&built.native)?;
+    tally.passed += passed;
+    tally.failed += failed;
     dist::check_reproducible()?;
     tally.passed += 1;
     println!("\nFuzzing the parser for 30 s (longer: cargo xtask fuzz SECONDS)");
     fuzz(30)?;
     tally.passed += 1;
     println!("\nEnd-to-end: the scratch image under podman + runc");
-    let (passed, failed) = e2e::e2e()?;
+    let (passed, failed) = e2e::e2e(&built)?;
     tally.passed += passed;
     tally.failed += failed;
     println!("\ntotal: {} passed, {} failed", tally.passed, tally.failed);

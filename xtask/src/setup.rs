@@ -1,24 +1,32 @@
 //! Making sure this machine has what the build and the tests need: rustup targets, Debian packages.
 
+use crate::namespace::is_root;
 use crate::{Result, status};
 use std::process::Command;
 
-pub fn is_root() -> bool {
-    Command::new("id").arg("-u").output().is_ok_and(|out| out.stdout.trim_ascii() == b"0")
-}
-
-/// Adds the rustup targets that are not installed yet.
+/// Adds the rustup targets and components that are not installed yet, to the toolchain that
+/// rust-toolchain.toml pins.
 pub fn rust_targets(triples: &[&str]) -> Result<()> {
-    let out = Command::new("rustup")
-        .args(["target", "list", "--installed"])
-        .output()
-        .map_err(|e| format!("cannot run rustup (pidone is built with a rustup toolchain): {e}"))?;
-    let installed = String::from_utf8_lossy(&out.stdout);
+    let listed = |what: &str| -> Result<String> {
+        let out = Command::new("rustup")
+            .current_dir(crate::root())
+            .args([what, "list", "--installed"])
+            .output()
+            .map_err(|e| format!("cannot run rustup (pidone is built with a rustup toolchain): {e}"))?;
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let installed = listed("component")?;
+    for component in ["clippy", "rustfmt"] {
+        if !installed.lines().any(|l| l.starts_with(component)) {
+            status(Command::new("rustup").current_dir(crate::root()).args(["component", "add", component]))?;
+        }
+    }
+    let installed = listed("target")?;
     let missing: Vec<&str> = triples.iter().copied().filter(|t| !installed.lines().any(|l| l == *t)).collect();
     if missing.is_empty() {
         return Ok(());
     }
-    status(Command::new("rustup").args(["target", "add"]).args(&missing))
+    status(Command::new("rustup").current_dir(crate::root()).args(["target", "add"]).args(&missing))
 }
 
 /// Installs the Debian packages whose commands are missing: (command, package) pairs.

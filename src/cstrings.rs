@@ -1,0 +1,47 @@
+//! The kernel's argument and environment vectors: NULL-terminated arrays of NUL-terminated strings,
+//! which live, unchanged, as long as the process.
+
+/// The bytes of a NUL-terminated string, without the NUL.
+///
+/// # Safety
+/// `p` points to a NUL-terminated string that lives, unchanged, as long as the process (as the kernel's
+/// argument and environment strings do).
+pub unsafe fn cstr(p: *const u8) -> &'static [u8] {
+    // SAFETY: forwarded from the caller.
+    unsafe { core::ffi::CStr::from_ptr(p.cast()).to_bytes() }
+}
+
+/// The strings of such a vector, in order.
+#[derive(Clone, Copy)]
+pub struct CStrings(*const *const u8);
+
+impl CStrings {
+    /// # Safety
+    /// `vector` is a NULL-terminated array of pointers to NUL-terminated strings, all of which live,
+    /// unchanged, as long as the process (the kernel's argv and envp).
+    pub unsafe fn new(vector: *const *const u8) -> CStrings {
+        CStrings(vector)
+    }
+
+    /// The next string's pointer, without measuring the string.
+    pub fn next_pointer(&mut self) -> Option<*const u8> {
+        // SAFETY: the vector is NULL-terminated (`new`'s contract) and never read past the NULL.
+        let p = unsafe { *self.0 };
+        if p.is_null() {
+            return None;
+        }
+        // SAFETY: `p` was not the NULL, so the next slot still belongs to the vector.
+        self.0 = unsafe { self.0.add(1) };
+        Some(p)
+    }
+}
+
+impl Iterator for CStrings {
+    type Item = &'static [u8];
+
+    fn next(&mut self) -> Option<&'static [u8]> {
+        // SAFETY: each pointer of the vector is a NUL-terminated string that lives as long as the process
+        // (`new`'s contract).
+        self.next_pointer().map(|p| unsafe { cstr(p) })
+    }
+}

@@ -16,7 +16,10 @@ fn main() {
     println!("cargo:rerun-if-changed=.git/HEAD");
     println!("cargo:rerun-if-changed=.git/logs/HEAD");
 
-    if std::env::var("CARGO_CFG_TARGET_ENV").as_deref() == Ok("musl") {
+    // A build for the machine that builds it is the host build `cargo test` makes; the shipped ones are
+    // all for a named target (`cargo xtask dist`).
+    let shipped = std::env::var("TARGET").ok() != std::env::var("HOST").ok();
+    if shipped {
         // Nothing unwinds (panic=abort), but fat LTO inherits core's unwind-table flag and would keep
         // ~2.5 KB of .eh_frame: drop it at link time, with .comment (toolchain version strings).
         let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");

@@ -1,8 +1,9 @@
 //! The command line and the TINI_* variables, parsed as tini parses them, but stopping at the first
 //! non-option like POSIX getopt (no glibc permutation: `pidone ls -la` runs `ls -la`).
 
+use crate::bytes::{split_once, words};
 use crate::exit_code::Expected;
-use crate::signals::{Rewrites, words};
+use crate::signals::Rewrites;
 use core::time::Duration;
 
 pub const USAGE: &str = concat!(
@@ -111,10 +112,10 @@ where
             break true; // a lone "-" is a program name, as for getopt
         }
         index += 1;
-        if let Some(long) = flags.strip_prefix(b"-") {
+        if let Some((b'-', long)) = flags.split_first() {
             // --name, --name=value or --name value
-            let (name, inline) = match long.iter().position(|&c| c == b'=') {
-                Some(eq) => (&long[..eq], Some(&long[eq + 1..])),
+            let (name, inline) = match split_once(long, b'=') {
+                Some((name, value)) => (name, Some(value)),
                 None => (long, None),
             };
             let mut value = |option| match inline {
@@ -190,8 +191,7 @@ impl Config {
     /// added to -r). Read after argv, as tini does.
     fn apply_env<'a>(&mut self, env: impl IntoIterator<Item = &'a [u8]>) -> Result<(), Error<'a>> {
         for var in env {
-            let Some(eq) = var.iter().position(|&c| c == b'=') else { continue };
-            let (name, value) = (&var[..eq], &var[eq + 1..]);
+            let Some((name, value)) = split_once(var, b'=') else { continue };
             match words(VARIABLES).position(|v| v == name) {
                 Some(0) => self.subreaper = true,
                 Some(1) => self.group = true,
@@ -228,7 +228,8 @@ fn grace(s: &[u8]) -> Option<Duration> {
             _ => return None,
         }
     }
-    (!s.is_empty() && secs <= 86_400).then(|| Duration::new(secs, nanos))
+    // From nanoseconds: Duration::new would keep a panic for nanos of a second or more.
+    (!s.is_empty() && secs <= 86_400).then(|| Duration::from_nanos(secs * 1_000_000_000 + u64::from(nanos)))
 }
 
 /// `-e CODE` as tini reads it with strtol: optional leading white space and sign, decimal digits, nothing
@@ -255,14 +256,14 @@ fn exit_code(s: &[u8]) -> Option<u8> {
 fn verbosity(s: &[u8]) -> u32 {
     let (negative, rest) = signed(s);
     let end = rest.iter().position(|c| !c.is_ascii_digit()).unwrap_or(rest.len());
-    let value = decimal(&rest[..end]);
+    let value = decimal(rest.get(..end).unwrap_or_default());
     if negative && value > 0 { u32::MAX } else { u32::try_from(value).unwrap_or(u32::MAX) }
 }
 
 /// Skips C isspace() characters and one sign.
 fn signed(s: &[u8]) -> (bool, &[u8]) {
     let start = s.iter().position(|c| !b" \t\n\x0b\x0c\r".contains(c)).unwrap_or(s.len());
-    match &s[start..] {
+    match s.get(start..).unwrap_or_default() {
         [b'-', rest @ ..] => (true, rest),
         [b'+', rest @ ..] => (false, rest),
         rest => (false, rest),

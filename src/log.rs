@@ -152,8 +152,11 @@ impl Line {
 
     /// Ends the line and writes it to stderr. A closed or broken stderr loses the message, nothing more.
     pub fn send(&mut self) {
-        self.buf[self.len] = MaybeUninit::new(b'\n');
-        self.len += 1;
+        // `text` always leaves this last byte free.
+        if let Some(end) = self.buf.get_mut(self.len) {
+            *end = MaybeUninit::new(b'\n');
+            self.len += 1;
+        }
         stderr(self.as_bytes());
     }
 
@@ -166,15 +169,16 @@ impl Line {
 
 /// `n` in decimal, written at the end of `buf`.
 fn digits(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
+    let mut start = buf.len();
+    for slot in buf.iter_mut().rev() {
+        *slot = b'0' + (n % 10) as u8;
         n /= 10;
+        start -= 1;
         if n == 0 {
-            return &buf[i..];
+            break;
         }
     }
+    buf.get(start..).unwrap_or_default()
 }
 
 /// strerror(3)'s texts (glibc's wording) for the errors pidone's own calls can meet: fork, execve,
@@ -233,7 +237,7 @@ fn write_all(fd: BorrowedFd<'_>, mut bytes: &[u8]) {
     while !bytes.is_empty() {
         match rustix::io::write(fd, bytes) {
             Ok(0) => return,
-            Ok(n) => bytes = &bytes[n.min(bytes.len())..],
+            Ok(n) => bytes = bytes.get(n..).unwrap_or_default(),
             Err(Errno::INTR) => {}
             Err(_) => return,
         }

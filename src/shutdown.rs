@@ -43,18 +43,19 @@ pub fn shutdown(grace: Duration, as_init: bool, warn_reaped: bool) {
 /// Reaps and sweeps until pidone has no children left or `limit` has passed. Signals that arrive
 /// meanwhile have nobody to go to: the main child is gone.
 fn wait_until_gone(sweep: &mut Sweep, limit: Duration, warn_reaped: bool) -> Result<Outcome, Fatal> {
-    let deadline = sys::monotonic().saturating_add(limit);
+    let limit = limit.as_secs().saturating_mul(1_000_000_000).saturating_add(u64::from(limit.subsec_nanos()));
+    let deadline = sys::monotonic_nanos().saturating_add(limit);
     let set = SigSet::supervised();
     loop {
         if children::reap(None, warn_reaped)?.none_left {
             return Ok(Outcome::NoneLeft);
         }
         sweep.run();
-        let left = deadline.saturating_sub(sys::monotonic());
-        if left.is_zero() {
+        let left = deadline.saturating_sub(sys::monotonic_nanos());
+        if left == 0 {
             return Ok(Outcome::TimeUp);
         }
-        match sys::wait_signal(&set, Some(left)) {
+        match sys::wait_signal(&set, Some(Duration::from_nanos(left))) {
             Ok(sig) if !signals::is_child(sig) => log::line(Level::Debug, |l| {
                 l.text(b"Not passing ").signal(sig).text(b": the main child is gone");
             }),

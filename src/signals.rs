@@ -1,6 +1,7 @@
 //! Signal numbers, names and sets. x86_64 and aarch64 share the kernel's generic numbering: 1..=31 are
 //! the classic signals, 32..=64 real-time ones.
 
+use crate::bytes::{same_letters, split_once, strip_prefix_ignoring_case, words};
 use linux_raw_sys::general::{SIGCHLD, SIGINT, SIGKILL, SIGSTOP, SIGTERM};
 
 /// The highest signal number (the kernel's _NSIG).
@@ -58,9 +59,9 @@ impl Rewrites {
     /// SIGSTOP (never received) cannot be rewritten.
     #[inline(never)] // called from several places in argument parsing
     pub fn add(&mut self, spec: &[u8]) -> Option<()> {
-        let colon = spec.iter().position(|&c| c == b':')?;
-        let from = parse(&spec[..colon])?;
-        let to = match &spec[colon + 1..] {
+        let (from, to) = split_once(spec, b':')?;
+        let from = parse(from)?;
+        let to = match to {
             b"0" => 0,
             to => parse(to)?,
         };
@@ -86,11 +87,6 @@ const NAMES: &[u8] = b"HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PI
 const ALIASES: &[u8] = b"IOT POLL CLD";
 const ALIASED: [u8; 3] = [6, 29, 17];
 
-/// The words of a space-separated list.
-pub fn words(list: &'static [u8]) -> impl Iterator<Item = &'static [u8]> {
-    list.split(|&c| c == b' ')
-}
-
 /// A signal's name in three parts, e.g. ("SIG", "RTMIN+", 3) or ("SIG", "TERM", none). Numbers without a
 /// name (32, 33) come out as ("signal ", "", 32).
 pub fn name(sig: u32) -> (&'static [u8], &'static [u8], Option<u32>) {
@@ -108,18 +104,18 @@ pub fn parse(s: &[u8]) -> Option<u32> {
     if let Some(n) = number(s) {
         return (1..=MAX).contains(&n).then_some(n);
     }
-    let s = strip_prefix_ci(s, b"SIG").unwrap_or(s);
+    let s = strip_prefix_ignoring_case(s, b"SIG").unwrap_or(s);
     if let Some(i) = words(NAMES).position(|n| same_letters(n, s)) {
         return Some(i as u32 + 1);
     }
     if let Some(i) = words(ALIASES).position(|n| same_letters(n, s)) {
         return ALIASED.get(i).map(|&n| n.into());
     }
-    if let Some(rest) = strip_prefix_ci(s, b"RTMIN") {
+    if let Some(rest) = strip_prefix_ignoring_case(s, b"RTMIN") {
         let sig = RTMIN.checked_add(offset(rest, b'+')?)?;
         return (sig <= MAX).then_some(sig);
     }
-    if let Some(rest) = strip_prefix_ci(s, b"RTMAX") {
+    if let Some(rest) = strip_prefix_ignoring_case(s, b"RTMAX") {
         let sig = MAX.checked_sub(offset(rest, b'-')?)?;
         return (sig >= RTMIN).then_some(sig);
     }
@@ -146,16 +142,6 @@ fn number(s: &[u8]) -> Option<u32> {
         }
         n.checked_mul(10)?.checked_add(u32::from(c - b'0'))
     })
-}
-
-fn strip_prefix_ci<'a>(s: &'a [u8], prefix: &[u8]) -> Option<&'a [u8]> {
-    let head = s.get(..prefix.len())?;
-    same_letters(head, prefix).then(|| &s[prefix.len()..])
-}
-
-/// ASCII case-insensitive equality; a plain loop, a fraction of the size of core's vectorised one.
-fn same_letters(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.eq_ignore_ascii_case(y))
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Starting the program: fork, then in the child what must happen before exec (own process group,
 //! the terminal's foreground, the signal state pidone inherited given back), then execvp's PATH search.
 
+use crate::bytes::split_once;
 use crate::cstrings::{CStrings, cstr};
 use crate::log::{self, Fatal, Level};
 use crate::signals::SigSet;
@@ -107,7 +108,12 @@ unsafe fn execvp(argv: *mut *const u8, envp: *const *const u8) -> Errno {
         return unsafe { exec(*argv, argv, envp) };
     }
     // SAFETY: envp is the kernel's environment vector (the caller's contract).
-    let path = unsafe { CStrings::new(envp) }.find_map(|var| var.strip_prefix(b"PATH=")).unwrap_or(DEFAULT_PATH);
+    let path = unsafe { CStrings::new(envp) }
+        .find_map(|var| match split_once(var, b'=') {
+            Some((b"PATH", value)) => Some(value),
+            _ => None,
+        })
+        .unwrap_or(DEFAULT_PATH);
     let mut denied = false;
     let mut last = Errno::NOENT;
     for dir in path.split(|&c| c == b':') {

@@ -1,29 +1,16 @@
-//! The process entry: `_start` for each architecture, reading the initial stack, and the panic handler.
-//! No libc runs before or after: `_start` calls `run` and hands its result to exit_group.
+//! The process entry: `_start` (its instructions are each architecture's, from `src/arch/`) calls `entry`,
+//! which reads the initial stack, runs pidone and hands its result to exit_group; and the panic handler.
+//! No libc runs before or after.
 
 use pidone::{log, sys};
 
-#[cfg(target_arch = "x86_64")]
-core::arch::global_asm!(
-    ".globl _start", ".type _start,@function", "_start:",
-    "xor ebp, ebp",   // the outermost frame, for debuggers
-    "mov rdi, rsp",   // the kernel's initial stack: argc, argv..., NULL, envp..., NULL
-    "and rsp, -16",   // the ABI's call alignment
-    "call {entry}",
-    "ud2",
-    entry = sym entry,
-);
-
-#[cfg(target_arch = "aarch64")]
-core::arch::global_asm!(
-    ".globl _start", ".type _start,%function", "_start:",
-    "mov x29, #0",    // the outermost frame, for debuggers
-    "mov x30, #0",
-    "mov x0, sp",     // the kernel's initial stack (16-byte aligned): argc, argv..., NULL, envp..., NULL
-    "bl {entry}",
-    "brk #0",
-    entry = sym entry,
-);
+/// The process entry. Naked, so that nothing runs before its instructions and the compiler marks it as the
+/// code it is (ARM or Thumb, say).
+#[unsafe(naked)]
+#[unsafe(no_mangle)]
+unsafe extern "C" fn _start() -> ! {
+    core::arch::naked_asm!(pidone::start_instructions!(), entry = sym entry)
+}
 
 unsafe extern "C" fn entry(stack: *mut usize) -> ! {
     // SAFETY: execve(2) leaves argc at the stack pointer, then argc argument pointers and a NULL, then the

@@ -3,53 +3,23 @@
 //! clock_gettime, whose rustix version brings a vDSO loader several times the size of all of pidone's own
 //! code for a call made only while `--grace` runs. Everything else goes through rustix's stable API.
 
+use crate::arch::{self, syscall4};
 use crate::signals::SigSet;
-use core::arch::asm;
 use core::time::Duration;
 use linux_raw_sys::general::{
-    __NR_clock_gettime, __NR_clone, __NR_execve, __NR_exit_group, __NR_rt_sigaction, __NR_rt_sigprocmask,
-    __NR_rt_sigtimedwait, __kernel_timespec, CLOCK_MONOTONIC, SIG_SETMASK, SIGCHLD, kernel_sigaction,
+    __NR_clone, __NR_execve, __NR_exit_group, __NR_rt_sigaction, __NR_rt_sigprocmask, __kernel_timespec,
+    CLOCK_MONOTONIC, SIG_SETMASK, kernel_sigaction,
 };
 use rustix::io::Errno;
 use rustix::process::Pid;
 
-/// The kernel's sigset_t size in bytes, which rt_sig* calls take as their last argument.
+/// The kernel's sigset_t size in bytes, which rt_sig* calls take as their last argument. `SigSet` is one
+/// native 64-bit word: on 64-bit architectures that is the kernel's one `unsigned long`, and on the
+/// 32-bit ones (all little-endian) its two 32-bit words in order.
 const SIGSET_SIZE: usize = core::mem::size_of::<u64>();
 
-/// One system call with up to four arguments; the raw result, a negated errno on failure.
-///
-/// # Safety
-/// The arguments are what system call `nr` expects: every pointer among them valid for what the kernel
-/// reads or writes through it, for the duration of the call.
-#[cfg(target_arch = "x86_64")]
-unsafe fn syscall4(nr: u32, a: usize, b: usize, c: usize, d: usize) -> isize {
-    let ret: isize;
-    // SAFETY: the x86_64 Linux syscall convention: number in rax, arguments in rdi rsi rdx r10, result in
-    // rax, rcx and r11 clobbered. The caller vouches for the arguments of the particular call.
-    unsafe {
-        asm!("syscall", inlateout("rax") nr as isize => ret, in("rdi") a, in("rsi") b, in("rdx") c,
-             in("r10") d, lateout("rcx") _, lateout("r11") _, options(nostack));
-    }
-    ret
-}
-
-/// As on x86_64.
-///
-/// # Safety
-/// As on x86_64.
-#[cfg(target_arch = "aarch64")]
-unsafe fn syscall4(nr: u32, a: usize, b: usize, c: usize, d: usize) -> isize {
-    let ret: isize;
-    // SAFETY: the aarch64 Linux syscall convention: number in x8, arguments in x0..x3, result in x0.
-    // The caller vouches for the arguments of the particular call.
-    unsafe {
-        asm!("svc 0", in("x8") nr as usize, inlateout("x0") a => ret, in("x1") b, in("x2") c, in("x3") d,
-             options(nostack));
-    }
-    ret
-}
-
-/// Raw return values in -4095..=-1 are negated errnos (the kernel's own convention).
+/// Raw return values in -4095..=-1 are negated errnos (the kernel's own convention, which each
+/// architecture's `syscall4` delivers).
 fn result(ret: isize) -> Result<usize, Errno> {
     if (-4095..0).contains(&ret) { Err(Errno::from_raw_os_error(-ret as i32)) } else { Ok(ret as usize) }
 }
@@ -60,8 +30,9 @@ fn result(ret: isize) -> Result<usize, Errno> {
 /// The child is a copy of a single-threaded process with no libc state, so any code may run in it; the
 /// caller must make sure the child ends in execve or exit_group and never returns into the parent's flow.
 pub unsafe fn fork() -> Result<Option<Pid>, Errno> {
+    let [a, b] = arch::CLONE_FORK_ARGS;
     // SAFETY: no CLONE_VM, no stack, no tid or tls pointers: the kernel copies the process.
-    let pid = result(unsafe { syscall4(__NR_clone, SIGCHLD as usize, 0, 0, 0) })?;
+    let pid = result(unsafe { syscall4(__NR_clone, a, b, 0, 0) })?;
     Ok(Pid::from_raw(pid as i32))
 }
 
@@ -123,33 +94,86 @@ pub fn set_disposition(sig: u32, new: &Disposition) -> Disposition {
     old
 }
 
+/// The time system calls, as (time64, classic). On 64-bit architectures both are the same call, which
+/// takes 64-bit time. On 32-bit ones the time64 calls (Linux 5.1 and later, and the only ones on a kernel
+/// built without COMPAT_32BIT_TIME) take 64-bit seconds and the classic ones 32-bit seconds; pidone's
+/// times are all relative and its clock monotonic, so 32 bits of seconds stay right past 2038.
+#[cfg(target_pointer_width = "64")]
+mod time_calls {
+    use linux_raw_sys::general::{__NR_clock_gettime, __NR_rt_sigtimedwait};
+    pub const SIGTIMEDWAIT: [u32; 2] = [__NR_rt_sigtimedwait; 2];
+    pub const CLOCK_GETTIME: [u32; 2] = [__NR_clock_gettime; 2];
+}
+#[cfg(target_pointer_width = "32")]
+mod time_calls {
+    use linux_raw_sys::general::{
+        __NR_clock_gettime, __NR_clock_gettime64, __NR_rt_sigtimedwait, __NR_rt_sigtimedwait_time64,
+    };
+    pub const SIGTIMEDWAIT: [u32; 2] = [__NR_rt_sigtimedwait_time64, __NR_rt_sigtimedwait];
+    pub const CLOCK_GETTIME: [u32; 2] = [__NR_clock_gettime64, __NR_clock_gettime];
+}
+
+/// On a 32-bit architecture, the kernel answered a time64 call with ENOSYS (it is older than 5.1): the
+/// classic calls from then on, as musl does.
+#[cfg(target_pointer_width = "32")]
+static CLASSIC_TIME: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
+
+/// Makes time system call `calls` through `call(number, timespec pointer)`, with `ts` (or NULL) as the
+/// timespec the kernel reads or fills.
+fn timed(calls: [u32; 2], ts: Option<&mut __kernel_timespec>, call: impl Fn(u32, usize) -> isize) -> isize {
+    #[cfg(target_pointer_width = "64")]
+    {
+        call(calls[0], ts.map_or(0, |t| t as *mut __kernel_timespec as usize))
+    }
+    #[cfg(target_pointer_width = "32")]
+    {
+        use core::sync::atomic::Ordering::Relaxed;
+        let mut ts = ts;
+        if !CLASSIC_TIME.load(Relaxed) {
+            let ret = call(calls[0], ts.as_deref_mut().map_or(0, |t| t as *mut __kernel_timespec as usize));
+            if ret != -(Errno::NOSYS.raw_os_error() as isize) {
+                return ret;
+            }
+            CLASSIC_TIME.store(true, Relaxed);
+        }
+        let Some(ts) = ts else { return call(calls[1], 0) };
+        // The classic timespec: 32-bit seconds, 32-bit nanoseconds.
+        let mut classic = [ts.tv_sec as i32, ts.tv_nsec as i32];
+        let ret = call(calls[1], classic.as_mut_ptr() as usize);
+        (ts.tv_sec, ts.tv_nsec) = (classic[0].into(), classic[1].into());
+        ret
+    }
+}
+
 /// rt_sigtimedwait(2) without siginfo: waits until a signal in `set` is pending and dequeues it, or
 /// fails with EAGAIN once `timeout` (if any) has passed. The signals in `set` must be blocked.
 pub fn wait_signal(set: &SigSet, timeout: Option<Duration>) -> Result<u32, Errno> {
-    let timespec = timeout.map(|t| __kernel_timespec { tv_sec: t.as_secs() as i64, tv_nsec: t.subsec_nanos().into() });
-    let timespec = timespec.as_ref().map_or(0, |t| t as *const __kernel_timespec as usize);
-    // SAFETY: `set` is a live 8-byte set; the timeout is NULL or a live timespec; siginfo may be NULL.
-    let ret = unsafe { syscall4(__NR_rt_sigtimedwait, set as *const SigSet as usize, 0, timespec, SIGSET_SIZE) };
+    let mut timespec =
+        timeout.map(|t| __kernel_timespec { tv_sec: t.as_secs() as i64, tv_nsec: t.subsec_nanos().into() });
+    let set = set as *const SigSet as usize;
+    // SAFETY: `set` is a live 8-byte set; the timeout is NULL or a live timespec of the call's layout;
+    // siginfo may be NULL.
+    let ret =
+        timed(time_calls::SIGTIMEDWAIT, timespec.as_mut(), |nr, ts| unsafe { syscall4(nr, set, 0, ts, SIGSET_SIZE) });
     result(ret).map(|sig| sig as u32)
 }
 
-/// clock_gettime(2) on CLOCK_MONOTONIC.
-pub fn monotonic() -> Duration {
+/// clock_gettime(2) on CLOCK_MONOTONIC, in nanoseconds: a plain integer, because Duration's arithmetic
+/// keeps core's overflow panics, and their messages, on some architectures.
+pub fn monotonic_nanos() -> u64 {
     let mut now = __kernel_timespec { tv_sec: 0, tv_nsec: 0 };
-    // SAFETY: `now` is a live timespec for the kernel to fill. CLOCK_MONOTONIC cannot fail.
-    unsafe {
-        syscall4(__NR_clock_gettime, CLOCK_MONOTONIC as usize, &mut now as *mut __kernel_timespec as usize, 0, 0)
-    };
-    Duration::new(now.tv_sec as u64, now.tv_nsec as u32)
+    // SAFETY: `now` is a live timespec of the call's layout for the kernel to fill. CLOCK_MONOTONIC cannot
+    // fail.
+    timed(time_calls::CLOCK_GETTIME, Some(&mut now), |nr, ts| unsafe {
+        syscall4(nr, CLOCK_MONOTONIC as usize, ts, 0, 0)
+    });
+    (now.tv_sec as u64).wrapping_mul(1_000_000_000).wrapping_add(now.tv_nsec as u64)
 }
 
 /// exit_group(2).
 pub fn exit_group(code: i32) -> ! {
-    // SAFETY: exit_group takes one integer and never returns.
-    unsafe {
-        #[cfg(target_arch = "x86_64")]
-        asm!("syscall", in("rax") __NR_exit_group as usize, in("rdi") code as isize, options(noreturn, nostack));
-        #[cfg(target_arch = "aarch64")]
-        asm!("svc 0", in("x8") __NR_exit_group as usize, in("x0") code as isize, options(noreturn, nostack));
-    }
+    // SAFETY: exit_group takes one integer.
+    unsafe { syscall4(__NR_exit_group, code as usize, 0, 0, 0) };
+    // SAFETY: exit_group does not return.
+    unsafe { core::hint::unreachable_unchecked() }
 }

@@ -3,9 +3,9 @@
 //! no process left behind, even when a test fails.
 //!
 //! The binary is `$PIDONE_BIN` (`cargo xtask test` points it at the static `target/dist` builds), else
-//! the host build cargo makes for these tests. `$PIDONE_RUNNER` (e.g. `qemu-aarch64-static`) goes in
-//! front of it, for the arm64 build; `cargo xtask test` leaves out, by name and saying why, the few
-//! tests that cannot hold under qemu-user.
+//! the host build cargo makes for these tests. `$PIDONE_RUNNER` (e.g. `qemu-arm-static -cpu cortex-a7`)
+//! goes in front of it, for the builds of other architectures; `cargo xtask test` leaves out, by name and
+//! saying why, the few tests that cannot hold under qemu-user.
 #![allow(dead_code)] // each test file uses its own part of the harness
 
 mod namespace;
@@ -56,12 +56,13 @@ pub fn testapp() -> String {
         .clone()
 }
 
-/// The words that run pidone: the emulator, if any, then the binary.
+/// The words that run pidone: the emulator and its arguments (`$PIDONE_RUNNER`, e.g. `qemu-arm-static -cpu
+/// cortex-a7`), if any, then the binary.
 pub fn pidone_argv() -> Vec<std::ffi::OsString> {
-    let mut argv = Vec::new();
-    if let Some(runner) = std::env::var_os("PIDONE_RUNNER") {
-        argv.push(tool(runner.to_str().expect("PIDONE_RUNNER is a command name")).into_os_string());
-    }
+    let runner = std::env::var("PIDONE_RUNNER").unwrap_or_default();
+    let mut words = runner.split_whitespace();
+    let mut argv: Vec<std::ffi::OsString> = words.next().map(|emulator| tool(emulator).into()).into_iter().collect();
+    argv.extend(words.map(Into::into));
     argv.push(pidone().into_os_string());
     argv
 }

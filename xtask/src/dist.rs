@@ -1,95 +1,93 @@
-//! `cargo xtask dist`: the release binaries, checked, with their SHA-256 sums.
+//! `cargo xtask dist`: the release binaries of every architecture (`targets.rs`), each checked and within
+//! its budget, with their SHA-256 sums.
 
+use crate::targets::{NIGHTLY, TARGETS, Target, Toolchain};
 use crate::{Result, elf, root, setup, status};
 use sha2::{Digest, Sha256};
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The most a shipped binary may weigh.
-pub const BUDGET: u64 = 16 * 1024;
-
-pub struct Target {
-    pub triple: &'static str,
-    /// Docker's TARGETARCH, which names the artifact.
-    pub arch: &'static str,
-    machine: u16,
-}
-
-pub const TARGETS: [Target; 2] = [
-    Target { triple: "x86_64-unknown-linux-musl", arch: "amd64", machine: elf::EM_X86_64 },
-    Target { triple: "aarch64-unknown-linux-musl", arch: "arm64", machine: elf::EM_AARCH64 },
-];
-
 pub struct Dist {
-    /// The artifact that runs natively on this machine.
+    /// The artifact this machine runs natively (its own architecture's).
     pub native: PathBuf,
-    /// The others, by architecture name.
-    pub foreign: Vec<(&'static str, PathBuf)>,
-}
-
-/// The target this machine runs natively.
-fn native() -> &'static Target {
-    let native = if cfg!(target_arch = "aarch64") { "arm64" } else { "amd64" };
-    TARGETS.iter().find(|t| t.arch == native).expect("a native target")
-}
-
-pub fn native_arch() -> &'static str {
-    native().arch
-}
-
-pub fn native_triple() -> &'static str {
-    native().triple
+    /// Every artifact, in `TARGETS` order.
+    pub all: Vec<(&'static Target, PathBuf)>,
 }
 
 pub fn dist() -> Result<Dist> {
-    setup::rust_targets(&TARGETS.map(|t| t.triple))?;
+    setup::toolchains()?;
     let out = root().join("target/dist");
     std::fs::create_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
     let mut sums = String::new();
-    let mut foreign = Vec::new();
+    let mut all = Vec::new();
     for target in &TARGETS {
         let artifact = build(target, &root().join("target"))?;
         let bytes = std::fs::read(&artifact).map_err(|e| format!("cannot read {}: {e}", artifact.display()))?;
         let name = format!("pidone-{}", target.arch);
-        elf::check(&bytes, target.machine).map_err(|e| format!("{name}: {e}"))?;
+        elf::check(&bytes, target.elf).map_err(|e| format!("{name}: {e}"))?;
         elf::check_no_panic_text(&bytes).map_err(|e| format!("{name}: {e}"))?;
-        let size = bytes.len() as u64;
-        println!("{name}: {size} bytes, {} under the {BUDGET}-byte budget", BUDGET as i64 - size as i64);
-        if size > BUDGET {
-            return Err(format!("{name} is {size} bytes, over the budget of {BUDGET}"));
+        let (size, budget) = (bytes.len() as u64, target.budget);
+        println!(
+            "{name:<16} {size:>6} bytes, {:>5} under its budget of {budget} ({})",
+            budget as i64 - size as i64,
+            target.platform
+        );
+        if size > budget {
+            return Err(format!("{name} is {size} bytes, over its budget of {budget}"));
         }
         let path = out.join(&name);
         std::fs::write(&path, &bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         set_executable(&path)?;
-        let digest = Sha256::digest(&bytes);
-        let hex = digest.iter().fold(String::new(), |mut s, b| {
+        let hex = Sha256::digest(&bytes).iter().fold(String::new(), |mut s, b| {
             let _ = write!(s, "{b:02x}");
             s
         });
         let _ = writeln!(sums, "{hex}  {name}");
-        if target.arch != native_arch() {
-            foreign.push((target.arch, path));
-        }
+        all.push((target, path));
     }
     std::fs::write(out.join("SHA256SUMS"), sums).map_err(|e| format!("cannot write SHA256SUMS: {e}"))?;
-    Ok(Dist { native: out.join(format!("pidone-{}", native_arch())), foreign })
+    let native = out.join(format!("pidone-{}", crate::targets::native().arch));
+    Ok(Dist { native, all })
 }
 
-/// A release build for one target (the linker settings come from .cargo/config.toml).
+/// A release build for one target (its linker and flags come from .cargo/config.toml).
 fn build(target: &Target, target_dir: &Path) -> Result<PathBuf> {
-    status(Command::new("cargo").current_dir(root()).env("CARGO_TARGET_DIR", target_dir).args([
-        "build",
-        "--quiet",
-        "--release",
-        "--package",
-        "pidone",
-        "--bin",
-        "pidone",
-        "--target",
-        target.triple,
-    ]))?;
+    let mut cargo = Command::new("cargo");
+    cargo.current_dir(root()).env("CARGO_TARGET_DIR", target_dir);
+    if target.toolchain == Toolchain::Nightly {
+        cargo.arg(format!("+{NIGHTLY}"));
+    }
+    cargo.args(["build", "--quiet", "--release", "--package", "pidone", "--bin", "pidone", "--target", target.triple]);
+    if target.toolchain == Toolchain::Nightly {
+        cargo.args(["-Z", "build-std=core"]);
+    }
+    status(&mut cargo)?;
     Ok(target_dir.join(target.triple).join("release/pidone"))
+}
+
+/// Fails unless the README's platform table gives each file the size it has now: the table is a claim.
+pub fn check_readme_sizes(built: &Dist) -> Result<()> {
+    let readme = std::fs::read_to_string(root().join("README.md")).map_err(|e| format!("README.md: {e}"))?;
+    for (target, path) in &built.all {
+        let size = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?.len();
+        let name = format!("`pidone-{}`", target.arch);
+        // | platform | `pidone-ARCH` | N,NNN B | ...
+        let claimed = readme
+            .lines()
+            .find_map(|line| line.split(" | ").skip_while(|cell| *cell != name).nth(1))
+            .ok_or_else(|| format!("README.md has no platform table row for {name}"))?;
+        let claimed: u64 = claimed
+            .trim_end_matches(" B")
+            .replace(',', "")
+            .parse()
+            .map_err(|_| format!("README.md gives {name} the size {claimed:?}, not a number of bytes"))?;
+        if claimed != size {
+            return Err(format!("README.md says {name} is {claimed} bytes; it is {size}"));
+        }
+    }
+    println!("README.md's platform table has every file's size");
+    Ok(())
 }
 
 /// Builds every target again in another directory and compares with target/dist byte for byte: no

@@ -19,14 +19,33 @@ type Scenario<'a> = (&'a str, &'a dyn Fn(&Podman) -> Result<()>);
 /// images could not even be built.
 pub fn e2e(built: &dist::Dist) -> Result<(usize, usize)> {
     setup::packages(&[("buildah", "buildah"), ("podman", "podman"), ("runc", "runc")])?;
-    let arch = dist::native_arch();
+    let arch = crate::targets::native().arch;
     let work = root().join("target/e2e");
     let app = build_app(&work)?;
     let podman = Podman { work: work.clone() };
     podman.build_images(&app, arch)?;
 
     let init_path = built.native.to_str().ok_or("non-UTF-8 path")?.to_owned();
-    let scenarios: [Scenario; 11] = [
+    let scenarios: [Scenario; 12] = [
+        ("Dockerfile.scratch gives every platform its file (buildah bud --platform), variants too", &|p| {
+            let mut platforms: Vec<(&str, &str)> = built.all.iter().map(|(t, _)| (t.platform, t.arch)).collect();
+            // Variants that need no other binary, arm without one (v7), and arm/v5, which the ARMv5TE
+            // code of the armv6 file serves.
+            platforms.extend([
+                ("linux/amd64/v2", "amd64"),
+                ("linux/arm64/v8", "arm64"),
+                ("linux/arm", "armv7"),
+                ("linux/arm/v5", "armv6"),
+            ]);
+            for (platform, arch) in platforms {
+                let shipped = std::fs::read(root().join("target/dist").join(format!("pidone-{arch}")))
+                    .map_err(|e| format!("pidone-{arch}: {e}"))?;
+                if p.pidone_in_scratch_image(platform)? != shipped {
+                    return Err(format!("{platform}: the image's /pidone is not pidone-{arch}"));
+                }
+            }
+            Ok(())
+        }),
         ("the application's parent is PID 1, pidone", &|p| {
             expect_contains(&p.run(&[APP, "/app", "whoami"])?.stdout, " ppid=1 init=/pidone\n")
         }),
@@ -111,7 +130,7 @@ pub fn e2e(built: &dist::Dist) -> Result<(usize, usize)> {
 /// child that counts signals exactly. It uses std and libc (only pidone itself is libc-free), so it is
 /// built without the linker flags .cargo/config.toml sets for pidone, in its own target directory.
 pub fn build_testapp() -> Result<PathBuf> {
-    let triple = dist::native_triple();
+    let triple = crate::targets::native().triple;
     let target_dir = root().join("target/testapp");
     status(
         Command::new("cargo").current_dir(root()).env("RUSTFLAGS", "").env("CARGO_TARGET_DIR", &target_dir).args([
@@ -177,6 +196,33 @@ impl Podman {
             )?;
         }
         Ok(())
+    }
+
+    /// The `/pidone` of `Dockerfile.scratch` built by buildah for `platform`.
+    fn pidone_in_scratch_image(&self, platform: &str) -> Result<Vec<u8>> {
+        let tag = "localhost/pidone-platform:e2e";
+        let buildah = |args: &[&str]| -> Result<String> {
+            let out = output({
+                let mut cmd = Command::new("buildah");
+                cmd.args(self.storage()).args(args);
+                cmd
+            })?;
+            if !out.status.success() {
+                return Err(format!("buildah {args:?}: {}", String::from_utf8_lossy(&out.stderr).trim()));
+            }
+            Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+        };
+        let root = root();
+        let dockerfile = root.join("Dockerfile.scratch");
+        let dockerfile = dockerfile.to_str().ok_or("non-UTF-8 path")?;
+        let context = root.to_str().ok_or("non-UTF-8 path")?;
+        buildah(&["bud", "--quiet", "--network=none", "--platform", platform, "-f", dockerfile, "-t", tag, context])?;
+        let container = buildah(&["from", tag])?;
+        let file = buildah(&["mount", &container])
+            .and_then(|dir| std::fs::read(Path::new(&dir).join("pidone")).map_err(|e| format!("{platform}: {e}")));
+        let _ = buildah(&["umount", &container]);
+        let _ = buildah(&["rm", &container]);
+        file
     }
 
     /// podman with the settings this kind of machine needs: cgroupfs, file events, runc, and lower

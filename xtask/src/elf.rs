@@ -1,54 +1,46 @@
-//! Just enough ELF reading to check what `dist` ships: machine, type, and program headers; and a scan
-//! for the text that panics would bring along.
+//! What `dist` checks in each binary it ships, read with goblin: the ELF identity its target must have,
+//! that it is a plain static executable, its segments' permissions; and a scan for the text that panics
+//! would bring along.
 
-pub const EM_X86_64: u16 = 62;
-pub const EM_AARCH64: u16 = 183;
-const ET_EXEC: u16 = 2;
-const PT_LOAD: u32 = 1;
-const PT_DYNAMIC: u32 = 2;
-const PT_INTERP: u32 = 3;
-const PT_GNU_STACK: u32 = 0x6474_e551;
-const PF_X: u32 = 1;
-const PF_W: u32 = 2;
+use crate::targets::Elf;
+use goblin::elf::header::ET_EXEC;
+use goblin::elf::program_header::{PF_W, PF_X, PT_DYNAMIC, PT_GNU_STACK, PT_INTERP, PT_LOAD};
 
-/// Checks a static, libc-free executable: 64-bit little-endian ELF for `machine`, ET_EXEC, no
+/// Checks a static, libc-free executable: the ELF class, byte order and machine `want`, ET_EXEC, no
 /// interpreter, no dynamic section, no segment both writable and executable, a non-executable stack.
-pub fn check(bytes: &[u8], machine: u16) -> Result<(), String> {
-    let u16_at = |off: usize| bytes.get(off..off + 2).map(|b| u16::from_le_bytes([b[0], b[1]]));
-    let u32_at = |off: usize| bytes.get(off..off + 4).map(|b| u32::from_le_bytes(b.try_into().unwrap()));
-    let u64_at = |off: usize| bytes.get(off..off + 8).map(|b| u64::from_le_bytes(b.try_into().unwrap()));
-    if bytes.get(..6) != Some(b"\x7fELF\x02\x01") {
-        return Err("not a 64-bit little-endian ELF file".into());
+pub fn check(bytes: &[u8], want: Elf) -> Result<(), String> {
+    let elf = goblin::elf::Elf::parse(bytes).map_err(|e| format!("not an ELF file: {e}"))?;
+    let describe = |is_64: bool, little: bool| {
+        format!("{}-bit {}-endian", if is_64 { 64 } else { 32 }, if little { "little" } else { "big" })
+    };
+    if (elf.is_64, elf.little_endian) != (want.is_64, want.little_endian) {
+        return Err(format!(
+            "a {} ELF file, expected {}",
+            describe(elf.is_64, elf.little_endian),
+            describe(want.is_64, want.little_endian)
+        ));
     }
-    let truncated = || "truncated ELF header".to_string();
-    if u16_at(16).ok_or_else(truncated)? != ET_EXEC {
-        return Err("not a plain executable (ET_EXEC)".into());
+    if elf.header.e_machine != want.machine {
+        return Err(format!("ELF machine {}, expected {}", elf.header.e_machine, want.machine));
     }
-    let found = u16_at(18).ok_or_else(truncated)?;
-    if found != machine {
-        return Err(format!("ELF machine {found}, expected {machine}"));
-    }
-    let phoff = u64_at(32).ok_or_else(truncated)? as usize;
-    let phentsize = usize::from(u16_at(54).ok_or_else(truncated)?);
-    let phnum = usize::from(u16_at(56).ok_or_else(truncated)?);
     let mut stack = false;
-    for i in 0..phnum {
-        let at = phoff + i * phentsize;
-        let kind = u32_at(at).ok_or("truncated program header")?;
-        let flags = u32_at(at + 4).ok_or("truncated program header")?;
-        match kind {
+    for segment in &elf.program_headers {
+        match segment.p_type {
             PT_INTERP => return Err("has an interpreter (PT_INTERP): dynamically linked".into()),
             PT_DYNAMIC => return Err("has a dynamic section (PT_DYNAMIC)".into()),
-            PT_LOAD if flags & PF_W != 0 && flags & PF_X != 0 => {
+            PT_LOAD if segment.p_flags & PF_W != 0 && segment.p_flags & PF_X != 0 => {
                 return Err("has a segment that is both writable and executable".into());
             }
-            PT_GNU_STACK if flags & PF_X != 0 => return Err("asks for an executable stack".into()),
+            PT_GNU_STACK if segment.p_flags & PF_X != 0 => return Err("asks for an executable stack".into()),
             PT_GNU_STACK => stack = true,
             _ => {}
         }
     }
     if !stack {
         return Err("no PT_GNU_STACK: the kernel would default to an executable stack".into());
+    }
+    if elf.header.e_type != ET_EXEC {
+        return Err("not a plain executable (ET_EXEC)".into());
     }
     Ok(())
 }
@@ -78,11 +70,26 @@ pub fn check_no_panic_text(bytes: &[u8]) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use goblin::elf::header::{EM_AARCH64, EM_X86_64};
 
     #[test]
     fn finds_panic_text() {
         assert!(check_no_panic_text(b"\0\0index out of bounds: the len is\0").is_err());
         assert!(check_no_panic_text(b"xx/rustc/abc/library/core/src/num/mod.rs").is_err());
         assert!(check_no_panic_text(b"[FATAL pidone] internal error").is_ok());
+    }
+
+    #[test]
+    fn a_dynamically_linked_host_binary_fails() {
+        let bytes = std::fs::read("/bin/true").expect("/bin/true");
+        let host = Elf { is_64: true, little_endian: true, machine: EM_X86_64 };
+        let err = check(&bytes, host).unwrap_err();
+        assert_eq!(err, "has an interpreter (PT_INTERP): dynamically linked");
+        let err = check(&bytes, Elf { machine: EM_AARCH64, ..host }).unwrap_err();
+        assert!(err.starts_with("ELF machine 62"), "{err}");
+        let err = check(&bytes, Elf { is_64: false, ..host }).unwrap_err();
+        assert!(err.contains("64-bit little-endian ELF file, expected 32-bit"), "{err}");
+        assert!(check(&bytes[..40], host).is_err(), "truncated");
+        assert!(check(b"#!/bin/sh\n", host).is_err());
     }
 }

@@ -9,6 +9,7 @@ mod elf;
 #[path = "../../tests/common/namespace.rs"]
 mod namespace;
 mod setup;
+mod targets;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -16,12 +17,13 @@ use std::process::{Command, ExitCode};
 const USAGE: &str = "\
 usage: cargo xtask <verb>
 
-  dist          build target/dist/pidone-{amd64,arm64} and SHA256SUMS, checking every artifact
+  dist          build target/dist/pidone-<arch> for every architecture and SHA256SUMS, checking each
   run -- ARGS   run `pidone ARGS` as PID 1 of a fresh PID namespace (the build for this machine)
   e2e           the scratch image built with buildah and run with podman + runc, scenario by scenario
   bench         pidone against tini-static, tini, dumb-init, catatonit: table, JSON and SVG in target/bench
   fuzz [SECS]   fuzz the command-line and environment parser with cargo fuzz (default 300 s)
-  test          the whole test suite: unit and integration tests (both builds), then e2e
+  test          the whole test suite: lints, unit tests, integration tests (every architecture), ceilings,
+                reproducibility, fuzzing, e2e
 ";
 
 fn main() -> ExitCode {
@@ -74,7 +76,7 @@ fn run(args: &[String]) -> Result<ExitCode> {
 fn fuzz(seconds: u64) -> Result<ExitCode> {
     setup::fuzzing()?;
     status(Command::new("cargo").current_dir(root().join("fuzz")).args([
-        "+nightly",
+        &format!("+{}", targets::NIGHTLY),
         "fuzz",
         "run",
         "cli",
@@ -84,28 +86,9 @@ fn fuzz(seconds: u64) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Integration tests that cannot hold under qemu-user, and why. They run on the native build.
-const NOT_UNDER_QEMU: [(&str, &str); 10] = [
-    ("a_hundred_orphans_are_reaped_as_a_subreaper", "qemu 7.2 rejects PR_SET_CHILD_SUBREAPER with EINVAL"),
-    ("grace_as_a_subreaper_signals_its_own_tree_only", "qemu 7.2 rejects PR_SET_CHILD_SUBREAPER with EINVAL"),
-    ("grace_as_a_subreaper_kills_what_ignores_term", "qemu 7.2 rejects PR_SET_CHILD_SUBREAPER with EINVAL"),
-    ("not_pid_1_and_not_a_subreaper_warns", "qemu 7.2 rejects PR_GET_CHILD_SUBREAPER with EINVAL"),
-    ("pidone_keeps_its_uid_and_gives_the_child_no_extra_fd", "it uses -s; qemu 7.2 rejects PR_SET_CHILD_SUBREAPER"),
-    (
-        "inherited_ignored_signals_reach_the_grandchild",
-        "qemu installs host handlers for the guest's signals, so a native exec resets inherited SIG_IGN",
-    ),
-    (
-        "started_with_sigchld_ignored_the_program_still_has_it_ignored",
-        "qemu installs host handlers for the guest's signals, so a native exec resets inherited SIG_IGN",
-    ),
-    ("a_genuine_fault_in_pidone_is_not_swallowed", "gdb would set the emulator's registers, not pidone's"),
-    (
-        "fault_signals_sent_by_another_process_are_forwarded",
-        "qemu uses host SIGSEGV for its own faults: about 1 run in 30 under load, one sent from outside is lost",
-    ),
-    ("fork_failure_is_one_fatal_line_and_exit_1", "qemu needs threads of its own, which RLIMIT_NPROC=1 forbids"),
-];
+/// The integration test that only a 32-bit build under no emulator can run: it filters the time64 or the
+/// classic time calls with seccomp, which under qemu-user would see the host's calls, not pidone's.
+const TIME32_TEST: &str = "grace_keeps_time_with_either_family_of_32_bit_time_calls";
 
 fn test() -> Result<ExitCode> {
     setup::packages(&[
@@ -114,6 +97,7 @@ fn test() -> Result<ExitCode> {
         ("bash", "bash"),
         ("env", "coreutils"),
         ("qemu-aarch64-static", "qemu-user-static"),
+        ("nsenter", "util-linux"),
         ("buildah", "buildah"),
         ("podman", "podman"),
         ("runc", "runc"),
@@ -136,29 +120,50 @@ fn test() -> Result<ExitCode> {
     ]))?;
     tally.passed += 1;
     // Unit tests, and the integration tests against the shipped static build for this machine.
-    tally.cargo_test(
+    println!("\nUnit tests, and the integration tests of pidone-{}; left out there:", targets::native().arch);
+    println!("  {TIME32_TEST}: a 64-bit build has no time64 calls");
+    let native = tally.cargo_test(
         Command::new("cargo")
             .current_dir(root())
             .args(["test", "--workspace"])
             .env("PIDONE_BIN", &built.native)
             .env("PIDONE_TESTAPP", &testapp),
     )?;
-    // The integration tests again against every other build, under qemu-user.
-    for (arch, binary) in &built.foreign {
-        let runner = format!("qemu-{}-static", if *arch == "arm64" { "aarch64" } else { "x86_64" });
-        println!("\nIntegration tests of pidone-{arch} under {runner}; left out there:");
+    // The integration tests again against every other build, natively or under qemu-user.
+    let mut per_arch = vec![(targets::native().arch, native)];
+    for (target, binary) in built.all.iter().filter(|(t, _)| t.arch != targets::native().arch) {
+        let runner = target.runner.join(" ");
+        let how = if runner.is_empty() { "natively".to_owned() } else { format!("under {runner}") };
+        println!("\nIntegration tests of pidone-{} {how}; left out there:", target.arch);
         let mut cmd = Command::new("cargo");
         cmd.current_dir(root()).args(["test", "--package", "pidone", "--test", "*", "--", "--exact"]);
-        for (name, why) in NOT_UNDER_QEMU {
-            println!("  {name}: {why}");
-            cmd.args(["--skip", name]);
+        if !runner.is_empty() {
+            for (name, why) in targets::NOT_UNDER_QEMU {
+                println!("  {name}: {why}");
+                cmd.args(["--skip", name]);
+            }
         }
-        tally.cargo_test(cmd.env("PIDONE_BIN", binary).env("PIDONE_RUNNER", runner).env("PIDONE_TESTAPP", &testapp))?;
+        match (target.elf.is_64, runner.is_empty()) {
+            (false, true) => {
+                cmd.arg("--include-ignored");
+            }
+            (true, _) => println!("  {TIME32_TEST}: a 64-bit build has no time64 calls"),
+            (false, false) => println!("  {TIME32_TEST}: under qemu-user, seccomp would filter the host's calls"),
+        }
+        let counts = tally
+            .cargo_test(cmd.env("PIDONE_BIN", binary).env("PIDONE_RUNNER", &runner).env("PIDONE_TESTAPP", &testapp))?;
+        per_arch.push((target.arch, counts));
     }
-    println!("\nCeilings on what does not depend on the machine's load (pidone-{}):", dist::native_arch());
+    println!("\nIntegration tests per architecture:");
+    for (arch, (passed, failed)) in &per_arch {
+        println!("  pidone-{arch:<8} {passed} passed, {failed} failed");
+    }
+    println!("\nCeilings on what does not depend on the machine's load (pidone-{}):", targets::native().arch);
     let (passed, failed) = bench::ceilings(&built.native)?;
     tally.passed += passed;
     tally.failed += failed;
+    dist::check_readme_sizes(&built)?;
+    tally.passed += 1;
     dist::check_reproducible()?;
     tally.passed += 1;
     println!("\nFuzzing the parser for 30 s (longer: cargo xtask fuzz SECONDS)");
@@ -184,11 +189,13 @@ struct Tally {
 }
 
 impl Tally {
-    /// Runs `cargo test`, passing its output through and adding up its `test result:` lines.
-    fn cargo_test(&mut self, cmd: &mut Command) -> Result<()> {
+    /// Runs `cargo test`, passing its output through and adding up its `test result:` lines; returns this
+    /// run's passed and failed.
+    fn cargo_test(&mut self, cmd: &mut Command) -> Result<(usize, usize)> {
         use std::io::{BufRead, BufReader};
         let mut child =
             cmd.stdout(std::process::Stdio::piped()).spawn().map_err(|e| format!("cannot run cargo: {e}"))?;
+        let (mut passed, mut failed) = (0, 0);
         for line in BufReader::new(child.stdout.take().expect("piped")).lines().map_while(|l| l.ok()) {
             println!("{line}");
             if let Some(rest) = line.strip_prefix("test result: ") {
@@ -197,11 +204,13 @@ impl Tally {
                         .find_map(|part| part.trim().strip_suffix(word)?.trim().rsplit(' ').next()?.parse().ok())
                         .unwrap_or(0)
                 };
-                self.passed += count("passed");
-                self.failed += count("failed");
+                passed += count("passed");
+                failed += count("failed");
             }
         }
+        self.passed += passed;
+        self.failed += failed;
         let status = child.wait().map_err(|e| format!("cargo test: {e}"))?;
-        if status.success() { Ok(()) } else { Err(format!("cargo test failed: {status}")) }
+        if status.success() { Ok((passed, failed)) } else { Err(format!("cargo test failed: {status}")) }
     }
 }

@@ -1,32 +1,48 @@
 //! Making sure this machine has what the build and the tests need: rustup targets, Debian packages.
 
 use crate::namespace::is_root;
+use crate::targets::{NIGHTLY, TARGETS, Toolchain};
 use crate::{Result, status};
 use std::process::Command;
 
-/// Adds the rustup targets and components that are not installed yet, to the toolchain that
-/// rust-toolchain.toml pins.
-pub fn rust_targets(triples: &[&str]) -> Result<()> {
-    let listed = |what: &str| -> Result<String> {
+/// Installs what the builds need and is missing: the components and targets rust-toolchain.toml lists,
+/// for the stable toolchain it pins, and the pinned nightly with the standard library's source.
+pub fn toolchains() -> Result<()> {
+    let rustup = |args: &[&str]| -> Result<String> {
         let out = Command::new("rustup")
             .current_dir(crate::root())
-            .args([what, "list", "--installed"])
+            .args(args)
             .output()
             .map_err(|e| format!("cannot run rustup (pidone is built with a rustup toolchain): {e}"))?;
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     };
-    let installed = listed("component")?;
+    let installed = rustup(&["component", "list", "--installed"])?;
     for component in ["clippy", "rustfmt"] {
         if !installed.lines().any(|l| l.starts_with(component)) {
             status(Command::new("rustup").current_dir(crate::root()).args(["component", "add", component]))?;
         }
     }
-    let installed = listed("target")?;
-    let missing: Vec<&str> = triples.iter().copied().filter(|t| !installed.lines().any(|l| l == *t)).collect();
-    if missing.is_empty() {
-        return Ok(());
+    let installed = rustup(&["target", "list", "--installed"])?;
+    let missing: Vec<&str> = TARGETS
+        .iter()
+        .filter(|t| t.toolchain == Toolchain::Stable && !installed.lines().any(|l| l == t.triple))
+        .map(|t| t.triple)
+        .collect();
+    if !missing.is_empty() {
+        status(Command::new("rustup").current_dir(crate::root()).args(["target", "add"]).args(&missing))?;
     }
-    status(Command::new("rustup").current_dir(crate::root()).args(["target", "add"]).args(&missing))
+    if !rustup(&["toolchain", "list"])?.lines().any(|l| l.starts_with(NIGHTLY)) {
+        status(Command::new("rustup").args([
+            "toolchain",
+            "install",
+            NIGHTLY,
+            "--profile",
+            "minimal",
+            "-c",
+            "rust-src",
+        ]))?;
+    }
+    Ok(())
 }
 
 /// Installs the Debian packages whose commands are missing: (command, package) pairs.
@@ -52,15 +68,9 @@ pub fn on_path(cmd: &str) -> bool {
     std::env::var_os("PATH").is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(cmd).is_file()))
 }
 
-/// The nightly toolchain and cargo-fuzz, for `cargo xtask fuzz` (libFuzzer needs nightly's sanitizers).
+/// cargo-fuzz, for `cargo xtask fuzz` (libFuzzer needs the pinned nightly's sanitizers).
 pub fn fuzzing() -> Result<()> {
-    let has_nightly = Command::new("rustup")
-        .args(["run", "nightly", "rustc", "--version"])
-        .output()
-        .is_ok_and(|out| out.status.success());
-    if !has_nightly {
-        status(Command::new("rustup").args(["toolchain", "install", "nightly", "--profile", "minimal"]))?;
-    }
+    toolchains()?;
     let has_cargo_fuzz =
         Command::new("cargo").args(["fuzz", "--version"]).output().is_ok_and(|out| out.status.success());
     if !has_cargo_fuzz {

@@ -15,6 +15,9 @@
 //! - `burst N`: prints `ready`, waits for a line on stdin, leaves N orphans that exit at once (zombies,
 //!   while the init is stopped), prints `made`, then sleeps
 //! - `exit-at`: prints CLOCK_MONOTONIC in nanoseconds and exits (for timing the way back to the parent)
+//! - `enosys FAMILY PROGRAM ARGS...`: execs PROGRAM under a seccomp filter that answers ENOSYS to one family
+//!   of i386 time calls, `time64` (a kernel built without 32-bit time would answer the classic ones so;
+//!   one older than 5.1, the time64 ones) or `classic`, for testing pidone-386's fallback
 
 use std::time::Duration;
 
@@ -63,6 +66,7 @@ fn main() {
             unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut now) };
             println!("{}", now.tv_sec as u128 * 1_000_000_000 + now.tv_nsec as u128);
         }
+        "enosys" => enosys(arg(1), &args[2..]),
         other => {
             eprintln!("pidone-testapp: unknown mode {other:?}");
             std::process::exit(2);
@@ -182,4 +186,39 @@ fn orphans(n: u32) {
         .filter(|stat| stat.rsplit_once(") ").is_some_and(|(_, rest)| rest.starts_with('Z')))
         .count();
     println!("zombies={zombies}");
+}
+
+fn enosys(family: &str, program: &[String]) {
+    use std::os::unix::process::CommandExt;
+    // i386's numbers: clock_gettime64 and rt_sigtimedwait_time64, or clock_gettime and rt_sigtimedwait.
+    let [a, b] = match family {
+        "time64" => [403, 421],
+        "classic" => [265, 177],
+        _ => panic!("enosys time64|classic PROGRAM ARGS..."),
+    };
+    const AUDIT_ARCH_I386: u32 = 0x4000_0003;
+    let op = |code: u16, jt: u8, jf: u8, k: u32| libc::sock_filter { code, jt, jf, k };
+    let (load, jump_if_equal, ret) = (0x20, 0x15, 0x06); // BPF_LD|BPF_W|BPF_ABS, BPF_JMP|BPF_JEQ|BPF_K, BPF_RET|BPF_K
+    let filter = [
+        op(load, 0, 0, 4),                        // seccomp_data.arch
+        op(jump_if_equal, 0, 3, AUDIT_ARCH_I386), // not i386: allow
+        op(load, 0, 0, 0),                        // seccomp_data.nr
+        op(jump_if_equal, 2, 0, a),
+        op(jump_if_equal, 1, 0, b),
+        op(ret, 0, 0, 0x7fff_0000),                       // SECCOMP_RET_ALLOW
+        op(ret, 0, 0, 0x0005_0000 | libc::ENOSYS as u32), // SECCOMP_RET_ERRNO
+    ];
+    let program_of_filter = libc::sock_fprog { len: filter.len() as u16, filter: filter.as_ptr().cast_mut() };
+    // SAFETY: plain prctl calls; the filter outlives them (the kernel copies it).
+    unsafe {
+        assert_eq!(libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0, "PR_SET_NO_NEW_PRIVS");
+        let mode = libc::SECCOMP_MODE_FILTER as libc::c_ulong;
+        assert_eq!(
+            libc::prctl(libc::PR_SET_SECCOMP, mode, &program_of_filter as *const libc::sock_fprog),
+            0,
+            "seccomp"
+        );
+    }
+    let err = std::process::Command::new(&program[0]).args(&program[1..]).exec();
+    panic!("exec {}: {err}", program[0]);
 }

@@ -1,0 +1,43 @@
+//! riscv64 (Docker's linux/riscv64), the LP64D ABI.
+//!
+//! - Entry: the stack pointer points at argc; the ABI wants it 16-byte aligned. The global pointer (gp)
+//!   is left unset: rust-lld does not relax accesses to gp-relative ones unless asked to.
+//! - System calls: `ecall`; number in a7, arguments in a0..a3; the result in a0, a negated errno on
+//!   failure.
+//! - clone(flags, stack, parent_tid, tls, child_tid). 64-bit time_t.
+
+use core::arch::asm;
+
+/// clone(2)'s first two arguments for a plain fork: the flags (SIGCHLD, the exit signal), then no stack.
+pub const CLONE_FORK_ARGS: [usize; 2] = [linux_raw_sys::general::SIGCHLD as usize, 0];
+
+/// One system call with up to four arguments; the raw result, a negated errno on failure.
+///
+/// # Safety
+/// The arguments are what system call `nr` expects: every pointer among them valid for what the kernel
+/// reads or writes through it, for the duration of the call.
+pub unsafe fn syscall4(nr: u32, a: usize, b: usize, c: usize, d: usize) -> isize {
+    let ret: isize;
+    // SAFETY: this architecture's convention (above); the caller vouches for the arguments.
+    unsafe {
+        asm!("ecall", in("a7") nr as usize, inlateout("a0") a => ret, in("a1") b, in("a2") c, in("a3") d,
+             options(nostack));
+    }
+    ret
+}
+
+/// `_start`'s instructions, which `start.rs` makes the process entry: they hand the kernel's initial stack to
+/// `{entry}`, an `extern "C" fn(*mut usize) -> !`.
+#[macro_export]
+macro_rules! start_instructions {
+    () => {
+        concat!(
+            "mv fp, zero\n", // the outermost frame, for debuggers
+            "mv ra, zero\n",
+            "mv a0, sp\n", // argc, argv..., NULL, envp..., NULL
+            "andi sp, sp, -16\n",
+            "call {entry}\n",
+            "unimp\n",
+        )
+    };
+}

@@ -1,0 +1,41 @@
+//! x86_64 (Docker's linux/amd64), the System V AMD64 ABI.
+//!
+//! - Entry: the stack pointer points at argc; a `call` needs it 16-byte aligned.
+//! - System calls: `syscall`; number in rax, arguments in rdi, rsi, rdx, r10; the result in rax, a negated
+//!   errno (-4095..=-1) on failure; rcx and r11 are clobbered.
+//! - clone(flags, stack, parent_tid, child_tid, tls). 64-bit time_t: no time64 calls needed.
+
+use core::arch::asm;
+
+/// clone(2)'s first two arguments for a plain fork: the flags (SIGCHLD, the exit signal), then no stack.
+pub const CLONE_FORK_ARGS: [usize; 2] = [linux_raw_sys::general::SIGCHLD as usize, 0];
+
+/// One system call with up to four arguments; the raw result, a negated errno on failure.
+///
+/// # Safety
+/// The arguments are what system call `nr` expects: every pointer among them valid for what the kernel
+/// reads or writes through it, for the duration of the call.
+pub unsafe fn syscall4(nr: u32, a: usize, b: usize, c: usize, d: usize) -> isize {
+    let ret: isize;
+    // SAFETY: this architecture's convention (above); the caller vouches for the arguments.
+    unsafe {
+        asm!("syscall", inlateout("rax") nr as isize => ret, in("rdi") a, in("rsi") b, in("rdx") c, in("r10") d,
+             lateout("rcx") _, lateout("r11") _, options(nostack));
+    }
+    ret
+}
+
+/// `_start`'s instructions, which `start.rs` makes the process entry: they hand the kernel's initial stack to
+/// `{entry}`, an `extern "C" fn(*mut usize) -> !`.
+#[macro_export]
+macro_rules! start_instructions {
+    () => {
+        concat!(
+            "xor ebp, ebp\n", // the outermost frame, for debuggers
+            "mov rdi, rsp\n", // argc, argv..., NULL, envp..., NULL
+            "and rsp, -16\n",
+            "call {entry}\n",
+            "ud2\n",
+        )
+    };
+}

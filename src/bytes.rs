@@ -1,0 +1,40 @@
+//! Byte-string helpers the parsers share. None of them can panic: a panic path would bring core's panic
+//! messages into the binary on the architectures where LLVM keeps them (`cargo xtask dist` fails then).
+
+/// The words of a space-separated list.
+pub fn words(list: &'static [u8]) -> impl Iterator<Item = &'static [u8]> {
+    list.split(|&c| c == b' ')
+}
+
+/// `s` cut at its first `separator`, which neither part keeps.
+pub fn split_once(s: &[u8], separator: u8) -> Option<(&[u8], &[u8])> {
+    let at = s.iter().position(|&c| c == separator)?;
+    let (head, tail) = s.split_at_checked(at)?;
+    Some((head, tail.get(1..)?))
+}
+
+/// `s` without `prefix`, which is compared ignoring ASCII case.
+pub fn strip_prefix_ignoring_case<'a>(s: &'a [u8], prefix: &[u8]) -> Option<&'a [u8]> {
+    let (head, tail) = s.split_at_checked(prefix.len())?;
+    same_letters(head, prefix).then_some(tail)
+}
+
+/// ASCII case-insensitive equality; a plain loop, a fraction of the size of core's vectorised one.
+pub fn same_letters(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.eq_ignore_ascii_case(y))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cuts_and_prefixes() {
+        assert_eq!(split_once(b"a=b=c", b'='), Some((&b"a"[..], &b"b=c"[..])));
+        assert_eq!(split_once(b"=", b'='), Some((&b""[..], &b""[..])));
+        assert_eq!(split_once(b"abc", b'='), None);
+        assert_eq!(strip_prefix_ignoring_case(b"SigTerm", b"SIG"), Some(&b"Term"[..]));
+        assert_eq!(strip_prefix_ignoring_case(b"SI", b"SIG"), None);
+        assert_eq!(words(b"a bc").collect::<Vec<_>>(), [&b"a"[..], b"bc"]);
+    }
+}

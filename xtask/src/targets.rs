@@ -1,0 +1,150 @@
+//! Every architecture pidone ships for: its Docker platform, Rust target, toolchain, size budget, ELF
+//! identity, and how the test suite runs it. Adding an architecture starts with a row here (ARCHITECTURE.md
+//! has the whole checklist).
+
+use goblin::elf::header::{EM_386, EM_AARCH64, EM_ARM, EM_PPC64, EM_RISCV, EM_S390, EM_X86_64};
+
+/// The dated nightly for the targets stable cannot build: no prebuilt `core` for ARMv5TE is served, and
+/// rustix uses its own system calls on powerpc64 and s390x only with a nightly feature. Also the fuzzer's.
+pub const NIGHTLY: &str = "nightly-2026-05-19";
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Toolchain {
+    /// The one rust-toolchain.toml pins, with its prebuilt `core`.
+    Stable,
+    /// `NIGHTLY`, building `core` from source (`-Z build-std=core`).
+    Nightly,
+}
+
+pub struct Target {
+    /// Docker's TARGETARCH and TARGETVARIANT run together (`arm` + `v7`): names the file, `pidone-<arch>`.
+    pub arch: &'static str,
+    /// The Docker platform it serves.
+    pub platform: &'static str,
+    pub triple: &'static str,
+    pub toolchain: Toolchain,
+    /// The most the binary may weigh, in bytes.
+    pub budget: u64,
+    /// What its ELF header must say: 64-bit or not, little-endian or not, the machine.
+    pub elf: Elf,
+    /// The emulator (with its arguments) that runs it here; empty: it runs natively.
+    pub runner: &'static [&'static str],
+}
+
+#[derive(Clone, Copy)]
+pub struct Elf {
+    pub is_64: bool,
+    pub little_endian: bool,
+    pub machine: u16,
+}
+
+const fn elf(is_64: bool, little_endian: bool, machine: u16) -> Elf {
+    Elf { is_64, little_endian, machine }
+}
+
+const SMALL: u64 = 16 * 1024;
+const LARGER: u64 = 24 * 1024;
+
+pub const TARGETS: [Target; 8] = [
+    Target {
+        arch: "amd64",
+        platform: "linux/amd64",
+        triple: "x86_64-unknown-linux-musl",
+        toolchain: Toolchain::Stable,
+        budget: SMALL,
+        elf: elf(true, true, EM_X86_64),
+        runner: &[],
+    },
+    Target {
+        arch: "arm64",
+        platform: "linux/arm64",
+        triple: "aarch64-unknown-linux-musl",
+        toolchain: Toolchain::Stable,
+        budget: SMALL,
+        elf: elf(true, true, EM_AARCH64),
+        runner: &["qemu-aarch64-static"],
+    },
+    Target {
+        arch: "armv7",
+        platform: "linux/arm/v7",
+        triple: "armv7-unknown-linux-gnueabihf",
+        toolchain: Toolchain::Stable,
+        budget: SMALL,
+        elf: elf(false, true, EM_ARM),
+        runner: &["qemu-arm-static", "-cpu", "cortex-a7"],
+    },
+    Target {
+        arch: "riscv64",
+        platform: "linux/riscv64",
+        triple: "riscv64gc-unknown-linux-gnu",
+        toolchain: Toolchain::Stable,
+        budget: SMALL,
+        elf: elf(true, true, EM_RISCV),
+        runner: &["qemu-riscv64-static"],
+    },
+    Target {
+        arch: "armv6",
+        platform: "linux/arm/v6",
+        triple: "armv5te-unknown-linux-musleabi",
+        toolchain: Toolchain::Nightly,
+        budget: LARGER,
+        elf: elf(false, true, EM_ARM),
+        runner: &["qemu-arm-static", "-cpu", "arm1176"],
+    },
+    Target {
+        arch: "386",
+        platform: "linux/386",
+        triple: "i686-unknown-linux-musl",
+        toolchain: Toolchain::Stable,
+        budget: LARGER,
+        elf: elf(false, true, EM_386),
+        runner: &[],
+    },
+    Target {
+        arch: "ppc64le",
+        platform: "linux/ppc64le",
+        triple: "powerpc64le-unknown-linux-gnu",
+        toolchain: Toolchain::Nightly,
+        budget: LARGER,
+        elf: elf(true, true, EM_PPC64),
+        runner: &["qemu-ppc64le-static"],
+    },
+    Target {
+        arch: "s390x",
+        platform: "linux/s390x",
+        triple: "s390x-unknown-linux-gnu",
+        toolchain: Toolchain::Nightly,
+        budget: LARGER,
+        elf: elf(true, false, EM_S390),
+        runner: &["qemu-s390x-static"],
+    },
+];
+
+/// The target this machine builds for itself (the e2e images and the benchmark use it).
+pub fn native() -> &'static Target {
+    let arch = if cfg!(target_arch = "aarch64") { "arm64" } else { "amd64" };
+    TARGETS.iter().find(|t| t.arch == arch).expect("a native target")
+}
+
+/// Integration tests that cannot hold under qemu-user, and why. They run on the native builds.
+pub const NOT_UNDER_QEMU: [(&str, &str); 10] = [
+    ("a_hundred_orphans_are_reaped_as_a_subreaper", "qemu 7.2 rejects PR_SET_CHILD_SUBREAPER with EINVAL"),
+    ("grace_as_a_subreaper_signals_its_own_tree_only", "qemu 7.2 rejects PR_SET_CHILD_SUBREAPER with EINVAL"),
+    ("grace_as_a_subreaper_kills_what_ignores_term", "qemu 7.2 rejects PR_SET_CHILD_SUBREAPER with EINVAL"),
+    ("not_pid_1_and_not_a_subreaper_warns", "qemu 7.2 rejects PR_GET_CHILD_SUBREAPER with EINVAL"),
+    ("pidone_keeps_its_uid_and_gives_the_child_no_extra_fd", "it uses -s; qemu 7.2 rejects PR_SET_CHILD_SUBREAPER"),
+    (
+        "inherited_ignored_signals_reach_the_grandchild",
+        "qemu installs host handlers for the guest's signals, so a native exec resets inherited SIG_IGN",
+    ),
+    (
+        "started_with_sigchld_ignored_the_program_still_has_it_ignored",
+        "qemu installs host handlers for the guest's signals, so a native exec resets inherited SIG_IGN",
+    ),
+    ("a_genuine_fault_in_pidone_is_not_swallowed", "gdb would set the emulator's registers, not pidone's"),
+    (
+        "fault_signals_sent_by_another_process_are_forwarded",
+        "qemu uses host SIGSEGV for its own faults: about 1 run in 30 under load, one sent from outside is lost",
+    ),
+    ("fork_failure_is_one_fatal_line_and_exit_1", "qemu needs threads of its own, which RLIMIT_NPROC=1 forbids"),
+];

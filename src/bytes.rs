@@ -24,6 +24,33 @@ pub fn same_letters(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.eq_ignore_ascii_case(y))
 }
 
+/// A plain decimal number: digits only, at least one, no overflow.
+pub fn number(s: &[u8]) -> Option<u32> {
+    if s.is_empty() {
+        return None;
+    }
+    s.iter().try_fold(0u32, |n, &c| {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        n.checked_mul(10)?.checked_add(u32::from(c - b'0'))
+    })
+}
+
+/// `n` in decimal, written at the end of `buf`.
+pub fn decimal(mut n: u32, buf: &mut [u8; 10]) -> &[u8] {
+    let mut start = buf.len();
+    for slot in buf.iter_mut().rev() {
+        *slot = b'0' + (n % 10) as u8;
+        n /= 10;
+        start -= 1;
+        if n == 0 {
+            break;
+        }
+    }
+    buf.get(start..).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -36,5 +63,8 @@ mod tests {
         assert_eq!(strip_prefix_ignoring_case(b"SigTerm", b"SIG"), Some(&b"Term"[..]));
         assert_eq!(strip_prefix_ignoring_case(b"SI", b"SIG"), None);
         assert_eq!(words(b"a bc").collect::<Vec<_>>(), [&b"a"[..], b"bc"]);
+        for n in [0, 7, 10, 4242, u32::MAX] {
+            assert_eq!(decimal(n, &mut [0; 10]), n.to_string().as_bytes());
+        }
     }
 }

@@ -20,7 +20,7 @@ pub fn reap(main: Option<Pid>, warn_reaped: bool) -> Result<Reaped, Fatal> {
     loop {
         match process::wait(WaitOptions::NOHANG) {
             Ok(Some((pid, status))) => {
-                let raw_pid = i64::from(pid.as_raw_nonzero().get());
+                let raw_pid = pid.as_raw_nonzero().get() as u32;
                 log::line(Level::Debug, |l| {
                     l.text(b"Reaped child with pid: '").number(raw_pid).text(b"'");
                 });

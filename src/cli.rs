@@ -1,31 +1,48 @@
 //! The command line and the TINI_* variables, parsed as tini parses them, but stopping at the first
 //! non-option like POSIX getopt (no glibc permutation: `pidone ls -la` runs `ls -la`).
 
-use crate::bytes::{split_once, words};
+use crate::bytes::{number, split_once, words};
 use crate::exit_code::Expected;
 use crate::signals::Rewrites;
 use core::time::Duration;
 
-pub const USAGE: &str = concat!(
-    "pidone ",
-    env!("CARGO_PKG_VERSION"),
-    ", a tiny init for containers (a drop-in for tini)\n",
-    "Usage: pidone [OPTIONS] [--] PROGRAM [ARGS]  |  pidone -P [OPTIONS]  |  pidone --version\n",
-    "Runs PROGRAM under the supervision of a valid init process: passes it every signal,\n",
-    "reaps zombies, exits with its status (128+N if killed by signal N).\n",
-    "  -s            register as a child subreaper (when not PID 1)\n",
-    "  -g            signal PROGRAM's process group, not PROGRAM alone\n",
-    "  -p SIGNAL     receive SIGNAL when pidone's parent dies\n",
-    "  -e CODE       exit 0 when PROGRAM exits with CODE (repeatable)\n",
-    "  -w            warn about each reaped zombie but PROGRAM\n",
-    "  -v            more verbose diagnostics on stderr (repeatable)\n",
-    "  --grace SECS  once PROGRAM exits, TERM the rest; KILL it after SECS\n",
-    "  -r FROM:TO    pass signal FROM as TO, 0 drops it (--rewrite; repeatable)\n",
-    "  -P, --pause   run no program; reap until TERM or INT\n",
-    "  -l, -h        license, help\n",
-    "Or set TINI_SUBREAPER, TINI_KILL_PROCESS_GROUP, PIDONE_PAUSE (-s, -g, -P),\n",
-    "TINI_VERBOSITY=N, PIDONE_GRACE=SECS, PIDONE_REWRITE=FROM:TO,...\n",
-);
+/// The variables pidone reads, in the order `apply_env` matches them; the usage's last line.
+macro_rules! variables {
+    () => {
+        "TINI_SUBREAPER TINI_KILL_PROCESS_GROUP TINI_VERBOSITY PIDONE_PAUSE PIDONE_GRACE PIDONE_REWRITE \
+         PIDONE_EXPECT PIDONE_PARENT_DEATH PIDONE_WARN_REAPED PIDONE_WAIT_ALL"
+    };
+}
+
+macro_rules! usage_head {
+    () => {
+        concat!(
+            "pidone ",
+            env!("CARGO_PKG_VERSION"),
+            ", a tiny init for containers (a drop-in for tini)\n",
+            "Usage: pidone [OPTIONS] [--] PROGRAM [ARGS] | pidone -P [OPTIONS] | pidone --version\n",
+            "Runs PROGRAM under the supervision of a valid init process: passes it every signal,\n",
+            "reaps zombies, exits with its status (128+N if killed by signal N).\n",
+            "  -s            be a child subreaper (when not PID 1)\n",
+            "  -g            signal PROGRAM's process group\n",
+            "  -p SIGNAL     get SIGNAL when pidone's parent dies\n",
+            "  -e CODE       exit 0 when PROGRAM exits with CODE\n",
+            "  -w            warn of each zombie reaped but PROGRAM\n",
+            "  -v            more verbose (on stderr)\n",
+            "  --grace SECS  once PROGRAM exits, TERM the rest; KILL it after SECS\n",
+            "  --wait-all    once PROGRAM exits, wait for the rest\n",
+            "  -r FROM:TO    pass signal FROM as TO, 0 drops it (--rewrite)\n",
+            "  -P, --pause   run no program; reap until TERM or INT\n",
+            "  -l, -h        license, help\n",
+            "-e, -v, -r repeat. Variables (see the README): ",
+        )
+    };
+}
+
+pub const USAGE: &str = concat!(usage_head!(), variables!(), "\n");
+
+/// The variables' names, matched by their position: the bytes of the usage's last line, stored once.
+const VARIABLES: &[u8] = USAGE.as_bytes().split_at(usage_head!().len()).1.split_at(variables!().len()).0;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct Config {
@@ -39,6 +56,8 @@ pub struct Config {
     pub expected: Expected,
     /// How long the rest of the tree gets between SIGTERM and SIGKILL once the main child is gone.
     pub grace: Option<Duration>,
+    /// Once the main child is gone, wait for the rest of the tree to end.
+    pub wait_all: bool,
     pub rewrites: Rewrites,
     pause: bool,
 }
@@ -53,6 +72,7 @@ impl Default for Config {
             parent_death_signal: None,
             expected: Expected::default(),
             grace: None,
+            wait_all: false,
             rewrites: Rewrites::default(),
             pause: false,
         }
@@ -135,6 +155,7 @@ where
                     config.rewrites.add(spec).ok_or(Error::BadValue(b"--rewrite", spec))?;
                 }
                 Some(2) if inline.is_none() => config.pause = true,
+                Some(3) if inline.is_none() => config.wait_all = true,
                 _ => return Err(Error::UnknownLongOption(arg)),
             }
             continue;
@@ -171,6 +192,8 @@ where
         }
     };
     config.apply_env(env)?;
+    // Pause mode has no program to wait after.
+    config.wait_all &= !config.pause;
     match (config.pause, has_program) {
         (false, true) => Ok((config, Action::Run { program: index })),
         (true, false) => Ok((config, Action::Pause)),
@@ -181,29 +204,41 @@ where
 
 // Names are matched by their position in a space-separated list: a fraction of the code that a `match`
 // on byte strings compiles to.
-const LONG_OPTIONS: &[u8] = b"grace rewrite pause";
-const VARIABLES: &[u8] =
-    b"TINI_SUBREAPER TINI_KILL_PROCESS_GROUP TINI_VERBOSITY PIDONE_PAUSE PIDONE_GRACE PIDONE_REWRITE";
+const LONG_OPTIONS: &[u8] = b"grace rewrite pause wait-all";
 
 impl Config {
-    /// TINI_SUBREAPER, TINI_KILL_PROCESS_GROUP and PIDONE_PAUSE (set at all, even empty, means on),
-    /// TINI_VERBOSITY (which replaces the -v count), PIDONE_GRACE and PIDONE_REWRITE (comma-separated,
-    /// added to -r). Read after argv, as tini does.
+    /// The variables, read after argv as tini reads its own: TINI_SUBREAPER, TINI_KILL_PROCESS_GROUP,
+    /// PIDONE_PAUSE, PIDONE_WARN_REAPED and PIDONE_WAIT_ALL (set at all, even empty, means on, as its
+    /// flag does); TINI_VERBOSITY (which replaces the -v count, as tini's does); PIDONE_GRACE and
+    /// PIDONE_PARENT_DEATH (the flag wins); PIDONE_REWRITE and PIDONE_EXPECT (comma-separated, added to
+    /// -r and -e). A bad value is an error, whichever wins.
     fn apply_env<'a>(&mut self, env: impl IntoIterator<Item = &'a [u8]>) -> Result<(), Error<'a>> {
         for var in env {
             let Some((name, value)) = split_once(var, b'=') else { continue };
-            match words(VARIABLES).position(|v| v == name) {
-                Some(0) => self.subreaper = true,
-                Some(1) => self.group = true,
-                Some(2) => self.verbosity = verbosity(value),
-                Some(3) => self.pause = true,
-                Some(4) => self.grace = Some(grace(value).ok_or(Error::BadValue(b"PIDONE_GRACE", value))?),
-                Some(5) => {
-                    for spec in value.split(|&c| c == b',') {
-                        self.rewrites.add(spec).ok_or(Error::BadValue(b"PIDONE_REWRITE", spec))?;
+            let Some((index, name)) = words(VARIABLES).enumerate().find(|&(_, v)| v == name) else { continue };
+            let bad = |value| Error::BadValue(name, value);
+            match index {
+                0 => self.subreaper = true,
+                1 => self.group = true,
+                2 => self.verbosity = verbosity(value),
+                3 => self.pause = true,
+                4 => {
+                    self.grace.get_or_insert(grace(value).ok_or(bad(value))?);
+                }
+                5 | 6 => {
+                    for item in value.split(|&c| c == b',') {
+                        match index {
+                            5 => self.rewrites.add(item),
+                            _ => exit_code(item).map(|code| self.expected.insert(code)),
+                        }
+                        .ok_or(bad(item))?;
                     }
                 }
-                _ => {}
+                7 => {
+                    self.parent_death_signal.get_or_insert(crate::signals::parse(value).ok_or(bad(value))?);
+                }
+                8 => self.warn_reaped = true,
+                _ => self.wait_all = true,
             }
         }
         Ok(())
@@ -214,35 +249,24 @@ impl Config {
 /// `--grace SECONDS`: whole seconds with an optional fraction (`2`, `0.5`, `1.250`), at most a day.
 #[inline(never)]
 fn grace(s: &[u8]) -> Option<Duration> {
-    let (mut secs, mut nanos) = (0u64, 0u32);
-    // Nanoseconds that the next fraction digit is worth; None before the point.
-    let mut unit: Option<u32> = None;
-    for (i, &c) in s.iter().enumerate() {
-        match (c, unit) {
-            (b'.', None) if i > 0 && i + 1 < s.len() => unit = Some(100_000_000),
-            (b'0'..=b'9', None) => secs = secs.saturating_mul(10).saturating_add(u64::from(c - b'0')),
-            (b'0'..=b'9', Some(u)) if u > 0 => {
-                nanos += u * u32::from(c - b'0');
-                unit = Some(u / 10);
-            }
-            _ => return None,
-        }
-    }
+    let (whole, fraction) = split_once(s, b'.').unwrap_or((s, b"0"));
+    let secs = number(whole).filter(|&secs| secs <= 86_400)?;
+    // Nanoseconds: the fraction's digits (nine at most), scaled up to nine.
+    let scale = (fraction.len()..9).fold(1, |scale, _| scale * 10);
+    let nanos = number(fraction).filter(|_| fraction.len() <= 9)? * scale;
     // From nanoseconds: Duration::new would keep a panic for nanos of a second or more.
-    (!s.is_empty() && secs <= 86_400).then(|| Duration::from_nanos(secs * 1_000_000_000 + u64::from(nanos)))
+    Some(Duration::from_nanos(u64::from(secs) * 1_000_000_000 + u64::from(nanos)))
 }
 
 /// `-e CODE` as tini reads it with strtol: optional leading white space and sign, decimal digits, nothing
 /// after them, 0..=255. The empty string is 0 (strtol's quirk, which tini accepts).
+#[inline(never)]
 fn exit_code(s: &[u8]) -> Option<u8> {
     if s.is_empty() {
         return Some(0);
     }
     let (negative, digits) = signed(s);
-    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    let value = decimal(digits);
+    let value = number(digits)?;
     match (negative, u8::try_from(value)) {
         (true, _) if value == 0 => Some(0),
         (false, Ok(code)) => Some(code),
@@ -256,23 +280,23 @@ fn exit_code(s: &[u8]) -> Option<u8> {
 fn verbosity(s: &[u8]) -> u32 {
     let (negative, rest) = signed(s);
     let end = rest.iter().position(|c| !c.is_ascii_digit()).unwrap_or(rest.len());
-    let value = decimal(rest.get(..end).unwrap_or_default());
-    if negative && value > 0 { u32::MAX } else { u32::try_from(value).unwrap_or(u32::MAX) }
+    match number(rest.get(..end).unwrap_or_default()) {
+        Some(value) if !negative || value == 0 => value,
+        // No digits at all is 0; too many for a u32, or any negative level, prints everything.
+        None if end == 0 => 0,
+        _ => u32::MAX,
+    }
 }
 
 /// Skips C isspace() characters and one sign.
 fn signed(s: &[u8]) -> (bool, &[u8]) {
-    let start = s.iter().position(|c| !b" \t\n\x0b\x0c\r".contains(c)).unwrap_or(s.len());
+    // isspace: the space and 9 to 13 (tab, newline, vertical tab, form feed, carriage return).
+    let start = s.iter().position(|&c| c != b' ' && !(9..=13).contains(&c)).unwrap_or(s.len());
     match s.get(start..).unwrap_or_default() {
         [b'-', rest @ ..] => (true, rest),
         [b'+', rest @ ..] => (false, rest),
         rest => (false, rest),
     }
-}
-
-/// The value of a run of ASCII digits, saturating.
-fn decimal(digits: &[u8]) -> u64 {
-    digits.iter().fold(0u64, |n, &c| n.saturating_mul(10).saturating_add(u64::from(c - b'0')))
 }
 
 #[cfg(test)]
@@ -390,13 +414,17 @@ mod tests {
     fn every_word_of_the_packed_lists_means_its_option() {
         let variables: Vec<&[u8]> = words(VARIABLES).collect();
         type IsSet = fn(&Config) -> bool;
-        let settings: [(&str, IsSet); 6] = [
+        let settings: [(&str, IsSet); 10] = [
             ("1", |c| c.subreaper),
             ("1", |c| c.group),
             ("3", |c| c.verbosity == 3),
             ("1", |c| c.pause),
             ("2", |c| c.grace == Some(Duration::from_secs(2))),
             ("TERM:QUIT", |c| c.rewrites.apply(15) == 3),
+            ("143", |c| c.expected.remap(143) == 0),
+            ("SIGUSR1", |c| c.parent_death_signal == Some(10)),
+            ("1", |c| c.warn_reaped),
+            ("1", |c| c.wait_all),
         ];
         assert_eq!(variables.len(), settings.len());
         for (name, (value, set)) in variables.iter().zip(settings) {
@@ -413,8 +441,10 @@ mod tests {
             assert_eq!(with_env(&["x"], &[bad]).unwrap().0, Config::default(), "{bad:?}");
         }
         let long: Vec<&[u8]> = words(LONG_OPTIONS).collect();
-        assert_eq!(long, [&b"grace"[..], b"rewrite", b"pause"]);
+        assert_eq!(long, [&b"grace"[..], b"rewrite", b"pause", b"wait-all"]);
         assert_eq!(run(&["--grace=2", "x"]).unwrap().0.grace, Some(Duration::from_secs(2)));
+        assert!(run(&["--wait-all", "x"]).unwrap().0.wait_all);
+        assert_eq!(run(&["--wait-all=1", "x"]), Err(Error::UnknownLongOption(b"--wait-all=1")));
         assert_eq!(run(&["--rewrite=TERM:QUIT", "x"]).unwrap().0.rewrites.apply(15), 3);
         assert_eq!(run(&["--pause"]).unwrap().1, Action::Pause);
         for near in ["--=1", "--grac=1", "--gracee=1", "--rewrit=TERM:QUIT", "--paus", "--pause "] {
@@ -455,6 +485,23 @@ mod tests {
         assert_eq!(c.grace, Some(Duration::from_millis(250)));
         assert_eq!((c.rewrites.apply(1), c.rewrites.apply(15), c.rewrites.apply(10)), (2, 3, 0));
         assert_eq!(with_env(&["x"], &["PIDONE_GRACE=soon"]), Err(Error::BadValue(b"PIDONE_GRACE", b"soon")));
+        // Flags win over PIDONE_GRACE and PIDONE_PARENT_DEATH; -e and PIDONE_EXPECT add up.
+        let env = ["PIDONE_GRACE=9", "PIDONE_PARENT_DEATH=HUP", "PIDONE_EXPECT=143,130", "PIDONE_WARN_REAPED="];
+        let (c, _) = with_env(&["--grace", "1", "-p", "USR2", "-e", "2", "x"], &env).unwrap();
+        assert_eq!((c.grace, c.parent_death_signal), (Some(Duration::from_secs(1)), Some(12)));
+        assert_eq!(
+            (c.expected.remap(2), c.expected.remap(143), c.expected.remap(130), c.expected.remap(1)),
+            (0, 0, 0, 1)
+        );
+        assert!(c.warn_reaped);
+        let (c, _) = with_env(&["x"], &env).unwrap();
+        assert_eq!((c.grace, c.parent_death_signal), (Some(Duration::from_secs(9)), Some(1)));
+        for (var, bad) in [("PIDONE_EXPECT", "256"), ("PIDONE_EXPECT", "x"), ("PIDONE_PARENT_DEATH", "NOPE")] {
+            let set = format!("{var}=143,{bad}");
+            let want = if var == "PIDONE_EXPECT" { bad.to_owned() } else { format!("143,{bad}") };
+            let got = with_env(&["-p", "TERM", "x"], &[&set]);
+            assert_eq!(got, Err(Error::BadValue(leak(&[var])[0], leak(&[&want])[0])), "{set}");
+        }
         assert_eq!(with_env(&["x"], &["PIDONE_REWRITE=TERM:QUIT,"]), Err(Error::BadValue(b"PIDONE_REWRITE", b"")));
     }
 }

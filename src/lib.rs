@@ -45,7 +45,7 @@ const LICENSE: &[u8] = include_bytes!("../LICENSE");
 /// # Safety
 /// `argv` and `envp` are the kernel's NULL-terminated vectors of NUL-terminated strings, alive and
 /// unchanged for the rest of the process.
-pub unsafe fn run(argv: *mut *const u8, envp: *const *const u8) -> i32 {
+pub unsafe fn run(argv: *mut *const u8, envp: *mut *const u8) -> i32 {
     // SAFETY: forwarded from the caller.
     match unsafe { init(argv, envp) } {
         Ok(code) => code.into(),
@@ -57,7 +57,7 @@ pub unsafe fn run(argv: *mut *const u8, envp: *const *const u8) -> i32 {
 ///
 /// # Safety
 /// As for `run`.
-unsafe fn init(argv: *mut *const u8, envp: *const *const u8) -> Result<u8, Fatal> {
+unsafe fn init(argv: *mut *const u8, envp: *mut *const u8) -> Result<u8, Fatal> {
     // SAFETY: the kernel's vectors (the caller's contract).
     let (args, env) = unsafe { (CStrings::new(argv), own_variables(envp)) };
     let (config, action) = cli::parse(args, env).map_err(usage_error)?;
@@ -94,13 +94,18 @@ unsafe fn init(argv: *mut *const u8, envp: *const *const u8) -> Result<u8, Fatal
     let child = match program {
         // SAFETY: `program` < argc (cli::parse saw an argument there) and >= 1, as spawn requires; argv
         // and envp are the kernel's.
-        Some(program) => Some(unsafe { spawn::spawn(argv.add(program), envp, &inherited) }?),
-        None => None,
+        Some(program) => Some(unsafe { spawn::spawn(argv.add(program), envp, &inherited, me) }?),
+        None => {
+            // A pause process lives long: it must not keep busy the mount it was started in.
+            let _ = process::chdir(c"/");
+            None
+        }
     };
+    // The descriptors pidone inherited beyond stdio are the program's now (it has its own copies). Held
+    // here, a pipe's reader would not see EOF, nor a socket close, when the program lets go of them.
+    sys::close_from(3);
     let code = supervise::supervise(child, &config)?;
-    if let Some(grace) = config.grace {
-        shutdown::shutdown(grace, as_init, config.warn_reaped);
-    }
+    shutdown::finish(&config, as_init);
     Ok(code)
 }
 

@@ -1,74 +1,117 @@
-//! `--grace`: once the main child is gone (or pause mode ends), the rest of pidone's tree gets SIGTERM,
-//! and SIGKILL when the grace period runs out. pidone leaves as soon as nothing is left.
+//! The rest of pidone's tree, once the main child is gone (or pause mode ends). By default pidone leaves at
+//! once (as PID 1 its exit takes the rest down with the namespace). With `--wait-all` it waits for the
+//! rest to end, passing them the signals it gets. With `--grace` the rest gets SIGTERM, and SIGKILL when
+//! the grace period runs out (with `--wait-all`, only once a SIGTERM arrives); pidone leaves as soon as
+//! nothing is left.
 //!
 //! As PID 1, "the rest" is the whole namespace: one kill(-1). Anywhere else, pidone may only signal its
 //! own tree, so it signals its children, each once, and keeps doing so as orphans are re-parented to it
 //! (it is a subreaper): the signal travels down the tree as each level exits.
 
 use crate::children;
+use crate::cli::Config;
 use crate::log::{self, Fatal, Level};
-use crate::signals::{self, SigSet};
-use crate::sys;
+use crate::signals;
+use crate::supervise::next_signal;
+use crate::sys::{self, Disposition};
 use core::time::Duration;
-use rustix::io::Errno;
+use linux_raw_sys::general::SIGCHLD;
 use rustix::process::{self, Pid, Signal};
 
 /// How long SIGKILLed processes get to be reaped before pidone leaves anyway (a process stuck in the
 /// kernel cannot be waited for forever; as PID 1, pidone's exit takes it down with the namespace).
 const AFTER_KILL: Duration = Duration::from_secs(1);
 
-/// How a phase ended.
+/// How a wait for the rest ended.
 enum Outcome {
     /// wait4 said ECHILD: nothing is left.
     NoneLeft,
     TimeUp,
+    /// `--wait-all` with `--grace`: a SIGTERM came, the grace period starts.
+    Term,
 }
 
-/// TERM, then KILL at the deadline. The exit code is decided before this starts and nothing here changes
-/// it: a fatal error (already reported) only skips to the next phase.
+/// Deals with the rest of the tree as the options say. The exit code is decided before this starts and
+/// nothing here changes it: a fatal error (already reported) only ends the wait, or skips to the next
+/// phase of the grace period.
 ///
 /// Out of line: its frame holds the 4 KiB list of signalled pids, which inlined into `run`'s frame would
-/// be one more resident stack page for every pidone, with `--grace` or not.
+/// be one more resident stack page for every pidone, with these options or not.
 #[inline(never)]
-pub fn shutdown(grace: Duration, as_init: bool, warn_reaped: bool) {
-    match wait_until_gone(&mut Sweep::new(Signal::TERM, as_init), grace, warn_reaped) {
-        Ok(Outcome::NoneLeft) => return log::note(Level::Info, b"No other process is left"),
+pub fn finish(config: &Config, as_init: bool) {
+    let mut sweep = Sweep::new(as_init);
+    if config.wait_all {
+        // No signal until one comes, no deadline: asleep but for signals and exits.
+        match wait_until_gone(&mut sweep, None, config, true) {
+            Ok(Outcome::Term) => {}
+            _ => return,
+        }
+    }
+    let Some(grace) = config.grace else { return };
+    // The loop needs SIGCHLD, which pause mode may have left ignored.
+    sys::set_disposition(SIGCHLD, &Disposition::DEFAULT);
+    sweep.restart(Signal::TERM);
+    match wait_until_gone(&mut sweep, Some(grace), config, false) {
         Ok(Outcome::TimeUp) => log::note(Level::Info, b"Grace period over"),
         Err(Fatal { .. }) => {}
+        _ => return,
     }
     // Whatever this phase meets, pidone leaves after it.
-    let _ = wait_until_gone(&mut Sweep::new(Signal::KILL, as_init), AFTER_KILL, warn_reaped);
+    sweep.restart(Signal::KILL);
+    let _ = wait_until_gone(&mut sweep, Some(AFTER_KILL), config, false);
 }
 
-/// Reaps and sweeps until pidone has no children left or `limit` has passed. Signals that arrive
-/// meanwhile have nobody to go to: the main child is gone.
-fn wait_until_gone(sweep: &mut Sweep, limit: Duration, warn_reaped: bool) -> Result<Outcome, Fatal> {
-    let limit = limit.as_secs().saturating_mul(1_000_000_000).saturating_add(u64::from(limit.subsec_nanos()));
-    let deadline = sys::monotonic_nanos().saturating_add(limit);
-    let set = SigSet::supervised();
+/// Reaps until pidone has no children left or `limit` (if any) has passed, asleep in between. After each
+/// reap the sweep runs again: a dying child's orphans, re-parented to pidone, get its signal too. Signals
+/// that arrive are, while `--wait-all` waits (`forward`), passed on to the rest (after `-r`), each taking the
+/// sweep's place, but for a SIGTERM with `--grace`, which ends the wait; in the grace period they have
+/// nobody to go to.
+fn wait_until_gone(
+    sweep: &mut Sweep,
+    limit: Option<Duration>,
+    config: &Config,
+    forward: bool,
+) -> Result<Outcome, Fatal> {
+    let nanos = |d: Duration| d.as_secs().saturating_mul(1_000_000_000).saturating_add(u64::from(d.subsec_nanos()));
+    let deadline = limit.map(|limit| sys::monotonic_nanos().saturating_add(nanos(limit)));
     loop {
-        if children::reap(None, warn_reaped)?.none_left {
+        if children::reap(None, config.warn_reaped)?.none_left {
+            log::note(Level::Info, b"No other process is left");
             return Ok(Outcome::NoneLeft);
         }
         sweep.run();
-        let left = deadline.saturating_sub(sys::monotonic_nanos());
-        if left == 0 {
+        let left = deadline.map(|deadline| deadline.saturating_sub(sys::monotonic_nanos()));
+        if left == Some(0) {
             return Ok(Outcome::TimeUp);
         }
-        match sys::wait_signal(&set, Some(Duration::from_nanos(left))) {
-            Ok(sig) if !signals::is_child(sig) => log::line(Level::Debug, |l| {
-                l.text(b"Not passing ").signal(sig).text(b": the main child is gone");
-            }),
-            Ok(_) | Err(Errno::INTR) => {}
-            Err(Errno::AGAIN) => return Ok(Outcome::TimeUp),
-            Err(e) => return Err(log::fatal(b"Unexpected error in sigtimedwait", e)),
+        let Some(sig) = next_signal(left.map(Duration::from_nanos))? else { return Ok(Outcome::TimeUp) };
+        if signals::is_child(sig) {
+            continue;
         }
+        if !forward {
+            log::line(Level::Debug, |l| {
+                l.text(b"Not passing ").signal(sig).text(b": the main child is gone");
+            });
+            continue;
+        }
+        let to = config.rewrites.apply(sig);
+        if to == 0 {
+            continue;
+        }
+        // SAFETY: `to` is a signal number from rt_sigtimedwait or a rewrite, both in 1..=64; no libc here
+        // reserves any.
+        let signal = unsafe { Signal::from_raw_unchecked(to as i32) };
+        if signal == Signal::TERM && config.grace.is_some() {
+            return Ok(Outcome::Term);
+        }
+        sweep.restart(signal);
     }
 }
 
 /// One signal for the rest of the tree, sent to each process at most once.
 struct Sweep {
-    signal: Signal,
+    /// None: nothing to send yet.
+    signal: Option<Signal>,
     /// pidone is PID 1: one kill(-1) reaches everyone.
     as_init: bool,
     /// As PID 1: kill(-1) went out.
@@ -78,18 +121,26 @@ struct Sweep {
 }
 
 impl Sweep {
-    fn new(signal: Signal, as_init: bool) -> Sweep {
-        Sweep { signal, as_init, everyone: false, sent: heapless::Vec::new() }
+    fn new(as_init: bool) -> Sweep {
+        Sweep { signal: None, as_init, everyone: false, sent: heapless::Vec::new() }
+    }
+
+    /// From now on, `signal`, to everyone again.
+    fn restart(&mut self, signal: Signal) {
+        self.signal = Some(signal);
+        self.everyone = false;
+        self.sent.clear();
     }
 
     fn run(&mut self) {
-        let sig = self.signal.as_raw() as u32;
+        let Some(signal) = self.signal else { return };
+        let sig = signal.as_raw() as u32;
         if self.as_init {
             if !self.everyone {
                 self.everyone = true;
                 // kill(-1): every process in the namespace but PID 1. rustix spells kill(-pid)
                 // kill_process_group, so pid 1 gives -1.
-                let _ = process::kill_process_group(Pid::INIT, self.signal);
+                let _ = process::kill_process_group(Pid::INIT, signal);
                 log::line(Level::Info, |l| {
                     l.text(b"Sent ").signal(sig).text(b" to every other process in the namespace");
                 });
@@ -101,9 +152,9 @@ impl Sweep {
             // Beyond the capacity, a child misses this signal rather than get it twice.
             #[allow(clippy::manual_contains)] // `contains` is unrolled: 70 bytes more
             if !self.sent.iter().any(|&p| p == raw) && self.sent.push(raw).is_ok() {
-                let _ = process::kill_process(pid, self.signal);
+                let _ = process::kill_process(pid, signal);
                 log::line(Level::Info, |l| {
-                    l.text(b"Sent ").signal(sig).text(b" to pid ").number(raw.into());
+                    l.text(b"Sent ").signal(sig).text(b" to pid ").number(raw as u32);
                 });
             }
         });

@@ -1,7 +1,7 @@
 //! Signal numbers, names and sets. x86_64 and aarch64 share the kernel's generic numbering: 1..=31 are
 //! the classic signals, 32..=64 real-time ones.
 
-use crate::bytes::{same_letters, split_once, strip_prefix_ignoring_case, words};
+use crate::bytes::{number, same_letters, split_once, strip_prefix_ignoring_case, words};
 use linux_raw_sys::general::{SIGCHLD, SIGINT, SIGKILL, SIGSTOP, SIGTERM};
 
 /// The highest signal number (the kernel's _NSIG).
@@ -129,19 +129,6 @@ fn offset(rest: &[u8], sign: u8) -> Option<u32> {
         Some((&c, digits)) if c == sign => number(digits),
         Some(_) => None,
     }
-}
-
-/// A plain decimal number: digits only, at least one, no overflow.
-fn number(s: &[u8]) -> Option<u32> {
-    if s.is_empty() {
-        return None;
-    }
-    s.iter().try_fold(0u32, |n, &c| {
-        if !c.is_ascii_digit() {
-            return None;
-        }
-        n.checked_mul(10)?.checked_add(u32::from(c - b'0'))
-    })
 }
 
 #[cfg(test)]

@@ -1,9 +1,9 @@
 //! Starting the program: fork, then in the child what must happen before exec (own process group,
 //! the terminal's foreground, the signal state pidone inherited given back), then execvp's PATH search.
 
-use crate::bytes::split_once;
+use crate::bytes::{number, split_once};
 use crate::cstrings::{CStrings, cstr};
-use crate::log::{self, Fatal, Level};
+use crate::log::{self, Fatal, Level, Line};
 use crate::signals::SigSet;
 use crate::sys::{self, Disposition};
 use linux_raw_sys::general::SIGCHLD;
@@ -24,24 +24,30 @@ pub struct Inherited {
     pub child_signal: Disposition,
 }
 
-/// Forks and execs the program whose argv starts at `argv`.
+/// Forks and execs the program whose argv starts at `argv`; `pidone` is pidone's own pid.
 ///
 /// # Safety
 /// `argv` points into pidone's own argument vector (the kernel's) at index 1 or later, and `envp` is the
-/// kernel's environment vector: on ENOEXEC the child borrows the slot before `argv` for `/bin/sh`.
-pub unsafe fn spawn(argv: *mut *const u8, envp: *const *const u8, inherited: &Inherited) -> Result<Pid, Fatal> {
+/// kernel's environment vector: on ENOEXEC the child borrows the slot before `argv` for `/bin/sh`, and it
+/// may point an environment slot elsewhere (`LISTEN_PID`).
+pub unsafe fn spawn(
+    argv: *mut *const u8,
+    envp: *mut *const u8,
+    inherited: &Inherited,
+    pidone: Pid,
+) -> Result<Pid, Fatal> {
     // SAFETY: the child branch ends in exit_group and never returns into the parent's flow.
     match unsafe { sys::fork() } {
         Ok(Some(pid)) => {
             log::line(Level::Info, |l| {
                 // SAFETY: argv[0] is a NUL-terminated string from the kernel (the caller's contract).
                 l.text(b"Spawned child process '").text(unsafe { cstr(*argv) });
-                l.text(b"' with pid '").number(pid.as_raw_nonzero().get().into()).text(b"'");
+                l.text(b"' with pid '").number(pid.as_raw_nonzero().get() as u32).text(b"'");
             });
             Ok(pid)
         }
         // SAFETY: forwarded from the caller.
-        Ok(None) => sys::exit_group(unsafe { child(argv, envp, inherited) }),
+        Ok(None) => sys::exit_group(unsafe { child(argv, envp, inherited, pidone) }),
         Err(e) => Err(log::fatal(b"fork failed", e)),
     }
 }
@@ -53,12 +59,15 @@ pub unsafe fn spawn(argv: *mut *const u8, envp: *const *const u8, inherited: &In
 ///
 /// # Safety
 /// As for `spawn`.
-unsafe fn child(argv: *mut *const u8, envp: *const *const u8, inherited: &Inherited) -> i32 {
+unsafe fn child(argv: *mut *const u8, envp: *mut *const u8, inherited: &Inherited, pidone: Pid) -> i32 {
     let me = process::getpid();
     log::set_pid(me);
     if prepare(me, inherited).is_err() {
         return 1;
     }
+    let mut listen_pid = Line::bare();
+    // SAFETY: forwarded from the caller; `listen_pid` lives until exec.
+    unsafe { hand_over_listen_pid(envp, pidone, me, &mut listen_pid) };
     // SAFETY: forwarded from the caller.
     let e = unsafe { execvp(argv, envp) };
     log::line(Level::Fatal, |l| {
@@ -91,12 +100,38 @@ fn prepare(me: Pid, inherited: &Inherited) -> Result<(), Fatal> {
     Ok(())
 }
 
+/// Socket activation (systemd's `LISTEN_PID` and `LISTEN_FDS`, which podman passes on): the sockets are
+/// meant for the process whose pid is `LISTEN_PID`. When that is pidone, the program is meant, so that
+/// variable, in its place, says the program's pid; nothing else in the environment changes, and a
+/// `LISTEN_PID` naming another process is left alone.
+///
+/// # Safety
+/// `envp` is this child's copy of the kernel's environment vector; `text` must live until exec.
+unsafe fn hand_over_listen_pid(envp: *mut *const u8, pidone: Pid, me: Pid, text: &mut Line) {
+    let pid = |pid: Pid| pid.as_raw_nonzero().get();
+    let mut slot = envp;
+    // SAFETY: the vector is NULL-terminated and each of its strings NUL-terminated (the caller's
+    // contract); the loop stops at the NULL, and only this child's copy of the slot is written.
+    unsafe {
+        while !(*slot).is_null() {
+            if **slot == b'L'
+                && let Some((b"LISTEN_PID", value)) = split_once(cstr(*slot), b'=')
+                && number(value) == Some(pid(pidone) as u32)
+            {
+                text.text(b"LISTEN_PID=").number(pid(me) as u32).text(b"\0");
+                *slot = text.as_bytes().as_ptr();
+            }
+            slot = slot.add(1);
+        }
+    }
+}
+
 /// execvp(3): a name without `/` is looked up in PATH. Like glibc, a directory that denies access is
 /// remembered while the search goes on, and an error other than "not there" ends the search.
 ///
 /// # Safety
 /// As for `spawn`.
-unsafe fn execvp(argv: *mut *const u8, envp: *const *const u8) -> Errno {
+unsafe fn execvp(argv: *mut *const u8, envp: *mut *const u8) -> Errno {
     // SAFETY: argv[0] is a NUL-terminated string from the kernel.
     let file = unsafe { cstr(*argv) };
     if file.is_empty() {
@@ -137,7 +172,7 @@ unsafe fn execvp(argv: *mut *const u8, envp: *const *const u8) -> Errno {
 ///
 /// # Safety
 /// `path` is NUL-terminated; `argv` and `envp` are as for `spawn`.
-unsafe fn exec(path: *const u8, argv: *mut *const u8, envp: *const *const u8) -> Errno {
+unsafe fn exec(path: *const u8, argv: *mut *const u8, envp: *mut *const u8) -> Errno {
     // SAFETY: forwarded from the caller.
     let e = unsafe { sys::execve(path, argv, envp) };
     if e == Errno::NOEXEC {

@@ -18,7 +18,7 @@ unsafe extern "C" fn entry(stack: *mut usize) -> ! {
     let (argv, envp) = unsafe {
         let argc = *stack;
         let argv = stack.add(1).cast::<*const u8>();
-        (argv, argv.add(argc + 1).cast_const())
+        (argv, argv.add(argc + 1))
     };
     // SAFETY: as above: the kernel's vectors, as `run` requires.
     sys::exit_group(unsafe { pidone::run(argv, envp) })

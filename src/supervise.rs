@@ -6,20 +6,23 @@ use crate::cli::Config;
 use crate::exit_code::Ending;
 use crate::log::{self, Fatal, Level};
 use crate::signals::{self, SigSet};
-use crate::sys;
+use crate::sys::{self, Disposition};
+use core::time::Duration;
+use linux_raw_sys::general::SIGCHLD;
 use rustix::io::Errno;
 use rustix::process::{self, Pid, Signal};
 
 /// Runs until the main child has been reaped (or pause mode ends) and returns pidone's exit code.
-/// Every signal pidone waits for is blocked, so each one stays pending until `wait_signal` takes it.
 pub fn supervise(child: Option<Pid>, config: &Config) -> Result<u8, Fatal> {
-    let set = SigSet::supervised();
+    if child.is_none() && !config.warn_reaped {
+        // Pause mode keeps no status, so the kernel may reap: with SIGCHLD ignored, an orphan that exits
+        // is released in its own exit and pidone sleeps through it. The zombies from before go now.
+        // (`-w` must see each zombie, and `--grace` puts SIGCHLD back.)
+        sys::set_disposition(SIGCHLD, &Disposition::ignore());
+        children::reap(None, false)?;
+    }
     loop {
-        let sig = match sys::wait_signal(&set, None) {
-            Ok(sig) => sig,
-            Err(Errno::INTR) => continue,
-            Err(e) => return Err(log::fatal(b"Unexpected error in sigtimedwait", e)),
-        };
+        let Some(sig) = next_signal(None)? else { continue };
         if signals::is_child(sig) {
             log::note(Level::Debug, b"Received SIGCHLD");
             if let Some(ending) = children::reap(child, config.warn_reaped)?.main {
@@ -32,6 +35,19 @@ pub fn supervise(child: Option<Pid>, config: &Config) -> Result<u8, Fatal> {
                 l.text(b"Pause ended by ").signal(sig);
             });
             return Ok(0);
+        }
+    }
+}
+
+/// The next signal pidone gets, or `None` once `timeout` has passed. Every signal pidone waits for is
+/// blocked, so each one stays pending until it is taken here.
+pub fn next_signal(timeout: Option<Duration>) -> Result<Option<u32>, Fatal> {
+    loop {
+        match sys::wait_signal(&SigSet::supervised(), timeout) {
+            Ok(sig) => return Ok(Some(sig)),
+            Err(Errno::AGAIN) => return Ok(None),
+            Err(Errno::INTR) => {}
+            Err(e) => return Err(log::fatal(b"Unexpected error in sigtimedwait", e)),
         }
     }
 }

@@ -7,8 +7,8 @@ use crate::arch::{self, syscall4};
 use crate::signals::SigSet;
 use core::time::Duration;
 use linux_raw_sys::general::{
-    __NR_clone, __NR_execve, __NR_exit_group, __NR_rt_sigaction, __NR_rt_sigprocmask, __kernel_timespec,
-    CLOCK_MONOTONIC, SIG_SETMASK, kernel_sigaction,
+    __NR_clone, __NR_close_range, __NR_execve, __NR_exit_group, __NR_rt_sigaction, __NR_rt_sigprocmask,
+    __kernel_sighandler_t, __kernel_timespec, CLOCK_MONOTONIC, SIG_SETMASK, kernel_sigaction,
 };
 use rustix::io::Errno;
 use rustix::process::Pid;
@@ -63,6 +63,13 @@ pub fn set_signal_mask(mask: &SigSet) -> SigSet {
     old
 }
 
+/// close_range(2) from `first` on: closes every descriptor from there up. Errors are ignored: a kernel
+/// older than 5.9 answers ENOSYS, and pidone then keeps them, as every init before 5.9 did.
+pub fn close_from(first: u32) {
+    // SAFETY: close_range takes plain integers.
+    unsafe { syscall4(__NR_close_range, first as usize, u32::MAX as usize, 0, 0) };
+}
+
 /// A signal's disposition, as rt_sigaction(2) reads and writes it.
 #[derive(Clone, Copy)]
 pub struct Disposition(kernel_sigaction);
@@ -70,6 +77,15 @@ pub struct Disposition(kernel_sigaction);
 impl Disposition {
     // SAFETY: all zeros is a valid kernel_sigaction: no handler (SIG_DFL), no flags, an empty mask.
     pub const DEFAULT: Disposition = Disposition(unsafe { core::mem::zeroed() });
+    /// SIG_IGN: the handler field holds 1, which the kernel reads as "ignore". (Made at run time: the
+    /// compiler's constant evaluation accepts no function pointer that points at no function.)
+    pub fn ignore() -> Disposition {
+        let mut ignore = Disposition::DEFAULT;
+        // SAFETY: not being null is a function pointer's only requirement as a value; pidone never calls
+        // this one, the kernel compares it with SIG_IGN.
+        ignore.0.sa_handler_kernel = unsafe { core::mem::transmute::<usize, __kernel_sighandler_t>(1) };
+        ignore
+    }
 
     pub fn is_default(&self) -> bool {
         self.0.sa_handler_kernel.is_none()

@@ -120,10 +120,11 @@ fn grace_as_a_subreaper_kills_what_ignores_term() {
     );
 }
 
-/// Sends TERM, HUP, USR1 and `last` to pidone as PID 1 of the counting program, which ends on TERM, and
-/// returns its count. The order is proven, not timed: pidone takes pending signals lowest number first,
-/// and so does the program, so whatever is forwarded before the program's TERM is counted.
-fn counted_after(args: &[&str], env: Option<&str>, last: i32) -> String {
+/// Sends `signals` to pidone as PID 1 of the counting program, which ends on TERM, and returns its
+/// count. The order is proven, not timed: the last signal sent is the highest-numbered one, and pidone
+/// takes pending signals lowest number first, and so does the program, so whatever is forwarded before
+/// the program's TERM is counted.
+fn counted_after(args: &[&str], env: Option<&str>, signals: &[i32]) -> String {
     let app = testapp();
     let mut all = args.to_vec();
     all.extend(["--", &app, "count"]);
@@ -133,7 +134,7 @@ fn counted_after(args: &[&str], env: Option<&str>, last: i32) -> String {
     }
     let mut s = Session::start(cmd);
     s.wait_for("ready");
-    for sig in [15, 1, 10, last] {
+    for &sig in signals {
         s.signal_init(sig);
     }
     let done = s.finish();
@@ -146,11 +147,12 @@ fn rewrites_map_and_drop_signals() {
     // TERM becomes QUIT, HUP is dropped, WINCH (sent last, the highest number) becomes the TERM that ends
     // the count.
     let want = "3=1 10=1 blocked=0";
-    assert_eq!(counted_after(&["-r", "TERM:QUIT", "--rewrite", "1:0", "-r", "WINCH:TERM"], None, 28), want);
-    assert_eq!(counted_after(&["--rewrite=sigterm:3", "-rHUP:0", "-r28:15"], None, 28), want);
-    assert_eq!(counted_after(&[], Some("TERM:QUIT,HUP:0,WINCH:TERM"), 28), want);
-    // Without rewrites, each passes as itself and the first TERM ends the count.
-    assert_eq!(counted_after(&[], None, 15), "1=1 10=1 blocked=0");
+    let sent = [15, 1, 10, 28];
+    assert_eq!(counted_after(&["-r", "TERM:QUIT", "--rewrite", "1:0", "-r", "WINCH:TERM"], None, &sent), want);
+    assert_eq!(counted_after(&["--rewrite=sigterm:3", "-rHUP:0", "-r28:15"], None, &sent), want);
+    assert_eq!(counted_after(&[], Some("TERM:QUIT,HUP:0,WINCH:TERM"), &sent), want);
+    // Without rewrites, each passes as itself, and TERM, sent last, ends the count.
+    assert_eq!(counted_after(&[], None, &[1, 10, 15]), "1=1 10=1 blocked=0");
 }
 
 #[test]
@@ -181,7 +183,7 @@ fn bad_rewrites_and_graces_fail_at_start() {
 fn rewrites_apply_to_the_parent_death_signal() {
     let t = TempDir::new("pdeath-rewrite");
     let traps = r#"trap 'echo usr2 > "$1/got"; exit 0' USR2; trap 'echo usr1 > "$1/got"; exit 0' USR1"#;
-    let done = after_parent_death(&t, "-p SIGUSR1 -r USR1:USR2", traps);
+    let done = after_parent_death(&t, "-p SIGUSR1 -r USR1:USR2", &[], traps);
     assert_eq!(done.stdout, "usr2\n", "stderr: {}", done.stderr);
 }
 
@@ -230,19 +232,181 @@ fn leave_orphans_and_see_them_reaped(init: u32) {
 #[test]
 fn pause_mode_never_wakes_up() {
     let s = Session::start(as_init(&["-P"]));
-    let init = s.init_pid().as_raw_nonzero().get();
-    let switches = || {
-        let status = std::fs::read_to_string(format!("/proc/{init}/status")).unwrap();
-        status
-            .lines()
-            .filter(|l| l.contains("ctxt_switches"))
-            .map(|l| l.split_whitespace().last().unwrap().parse::<u64>().unwrap())
-            .sum::<u64>()
-    };
-    std::thread::sleep(Duration::from_millis(200));
-    let before = switches();
-    std::thread::sleep(Duration::from_secs(2));
-    assert_eq!(switches(), before);
+    assert_eq!(wake_ups(s.init_pid().as_raw_nonzero().get() as u32, Duration::from_secs(2)), 0);
     s.signal_init(15);
     assert_eq!(s.finish().code(), 0);
+}
+
+/// pidone --wait-all (or PIDONE_WAIT_ALL) as PID 1 or below a shell (then with -s, so that the sleeps are
+/// its own), while its program leaves two sleeps behind and exits 3: it exits 3, after the last sleep.
+fn assert_wait_all_waits(below: bool) {
+    let script = "sleep 1 & sleep 1.5 & exit 3";
+    for (args, env) in [(&["--wait-all"][..], None), (&[][..], Some("PIDONE_WAIT_ALL"))] {
+        let mut all = args.to_vec();
+        all.extend(["--", "/bin/sh", "-c", script]);
+        let mut cmd = if below { below_init(&[&["-s"][..], &all].concat()) } else { as_init(&all) };
+        if let Some(var) = env {
+            cmd.env(var, "1");
+        }
+        let (done, took) = timed(cmd);
+        assert!(done.stderr.is_empty(), "{args:?} {env:?}: {}", done.stderr);
+        assert_eq!(done.code(), 3, "{args:?} {env:?}");
+        assert!(took >= Duration::from_millis(1500), "{args:?} {env:?}: left after {took:?}, before the last sleep");
+        assert!(took < Duration::from_secs(10), "took {took:?}");
+    }
+}
+
+#[test]
+fn wait_all_waits_for_the_last_process_and_keeps_the_main_status() {
+    assert_wait_all_waits(false);
+    // Without it, pidone leaves with the main child.
+    let (done, took) = timed(as_init(&["--", "/bin/sh", "-c", "sleep 1 & sleep 1.5 & exit 3"]));
+    assert_eq!(done.code(), 3);
+    assert!(took < Duration::from_millis(1000), "took {took:?}");
+}
+
+#[test]
+fn wait_all_as_a_subreaper_waits_passes_term_and_kills_at_the_deadline() {
+    assert_wait_all_waits(true);
+    let (done, took) = term_while_waiting(&[], true, true);
+    assert_eq!(done.code(), 5, "{}", done.stderr);
+    assert!(done.stdout.contains("helper got TERM"), "{}", done.stdout);
+    assert!(took < Duration::from_secs(5), "took {took:?}");
+    let (done, took) = term_while_waiting(&["--grace", "1", "-v"], true, false);
+    assert_eq!(done.code(), 5, "{}", done.stderr);
+    assert!(took >= Duration::from_secs(1), "left after {took:?}, before the deadline");
+    assert!(
+        done.stderr.contains("Grace period over") && done.stderr.contains("Sent SIGKILL to pid "),
+        "{}",
+        done.stderr
+    );
+}
+
+/// pidone --wait-all `args` as PID 1 or below a shell, whose program leaves a helper behind that prints
+/// `helper ready` and, on TERM, `helper got TERM` and ends (or ignores TERM); TERM goes to pidone once
+/// the program has gone. Returns the output and how long pidone took after the TERM.
+fn term_while_waiting(args: &[&str], below: bool, helper_handles_term: bool) -> (Finished, Duration) {
+    let on_term = if helper_handles_term { "echo helper got TERM; exit 0" } else { "" };
+    let helper = format!("trap '{on_term}' TERM; echo helper ready; sleep 60 & wait $!; wait $!");
+    let script = format!("/bin/bash -c \"{helper}\" & exit 5");
+    let mut all = vec!["--wait-all"];
+    all.extend(args);
+    all.extend(["--", "/bin/sh", "-c", &script]);
+    let cmd = if below { below_init(&[&["-s"][..], &all].concat()) } else { as_init(&all) };
+    let mut s = Session::start(cmd);
+    s.wait_for("helper ready");
+    let pidone = if below {
+        children(s.init_pid().as_raw_nonzero().get() as u32)[0]
+    } else {
+        s.init_pid().as_raw_nonzero().get() as u32
+    };
+    // The program has gone once pidone's only child is the helper (re-parented to it).
+    let end = Instant::now() + DEADLINE;
+    while children(pidone).len() != 1
+        || std::fs::read_to_string(format!("/proc/{}/comm", children(pidone)[0])).is_ok_and(|c| c.trim() == "sh")
+    {
+        assert!(Instant::now() < end, "the program never left");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let start = Instant::now();
+    rustix::process::kill_process(
+        rustix::process::Pid::from_raw(pidone as i32).unwrap(),
+        rustix::process::Signal::TERM,
+    )
+    .unwrap();
+    let done = s.finish();
+    (done, start.elapsed())
+}
+
+#[test]
+fn wait_all_passes_term_to_the_rest_which_ends_promptly() {
+    let (done, took) = term_while_waiting(&[], false, true);
+    assert_eq!(done.code(), 5, "{}", done.stderr);
+    assert!(done.stdout.contains("helper got TERM"), "{}", done.stdout);
+    assert!(took < Duration::from_secs(5), "took {took:?}");
+}
+
+#[test]
+fn wait_all_with_grace_kills_what_ignores_term_at_the_deadline() {
+    let (done, took) = term_while_waiting(&["--grace", "1", "-v"], false, false);
+    assert_eq!(done.code(), 5, "{}", done.stderr);
+    assert!(took >= Duration::from_secs(1), "left after {took:?}, before the deadline");
+    assert!(took < Duration::from_secs(10), "took {took:?}");
+    let kill = "Sent SIGKILL to every other process in the namespace";
+    assert!(done.stderr.contains("Grace period over") && done.stderr.contains(kill), "{}", done.stderr);
+}
+
+#[test]
+fn wait_all_never_wakes_while_waiting() {
+    let s = Session::start(as_init(&["--wait-all", "--", "/bin/sh", "-c", "sleep 30 & exit 0"]));
+    let init = s.init_pid().as_raw_nonzero().get() as u32;
+    let end = Instant::now() + DEADLINE;
+    while children(init).len() != 1
+        || std::fs::read_to_string(format!("/proc/{}/comm", children(init)[0])).is_ok_and(|c| c.trim() != "sleep")
+    {
+        assert!(Instant::now() < end, "the program never left");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(wake_ups(init, Duration::from_secs(2)), 0, "pidone woke up while waiting");
+}
+
+#[test]
+fn pause_mode_works_from_the_root_directory() {
+    let t = TempDir::new("pause-cwd");
+    let mut cmd = as_init(&["-P"]);
+    cmd.current_dir(&t.0);
+    let s = Session::start(cmd);
+    let init = s.init_pid().as_raw_nonzero().get();
+    let end = Instant::now() + DEADLINE;
+    loop {
+        let cwd = std::fs::read_link(format!("/proc/{init}/cwd")).unwrap();
+        if cwd == std::path::Path::new("/") {
+            break;
+        }
+        assert!(Instant::now() < end, "pause mode still in {cwd:?}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    s.signal_init(15);
+    assert_eq!(s.finish().code(), 0);
+}
+
+/// pidone -P `args` as PID 1 while 1,000 orphans exit in its namespace: its context switches meanwhile,
+/// and what it printed.
+fn pause_while_orphans_exit(args: &[&str]) -> (u64, Finished) {
+    let s = Session::start(as_init(args));
+    let init = s.init_pid().as_raw_nonzero().get() as u32;
+    // pidone is in its loop once it has reaped the first orphans.
+    leave_orphans_and_see_them_reaped(init);
+    let before = context_switches(init);
+    let made = run({
+        let mut c = std::process::Command::new(tool("nsenter"));
+        if !is_root() {
+            c.arg("-U");
+        }
+        c.args(["-t", &init.to_string(), "-p", "-m", &testapp(), "orphans", "1000"]);
+        c
+    });
+    // The program counts the zombies of the whole namespace once its orphans have ended.
+    assert_eq!(made.stdout, "zombies=0\n", "{}", made.stderr);
+    let switches = context_switches(init) - before;
+    assert!(children(init).is_empty(), "pidone still has children: {:?}", children(init));
+    s.signal_init(15);
+    let done = s.finish();
+    assert_eq!(done.code(), 0, "{}", done.stderr);
+    (switches, done)
+}
+
+#[test]
+fn pause_mode_never_wakes_for_orphans() {
+    let (switches, _) = pause_while_orphans_exit(&["-P"]);
+    // The kernel reaps them; pidone sleeps through all 1,000 exits.
+    assert!(switches < 10, "pidone woke {switches} times for 1,000 orphans");
+}
+
+#[test]
+fn pause_mode_with_w_still_reports_every_orphan() {
+    let (_, done) = pause_while_orphans_exit(&["-P", "-w"]);
+    let reported = done.stderr.lines().filter(|l| l.contains("] Reaped zombie process with pid=")).count();
+    // The 20 orphans that showed pidone was up, and the 1,000.
+    assert_eq!(reported, 1020, "{}", done.stderr);
 }

@@ -136,3 +136,79 @@ fn ctrl_c_on_a_terminal_reaches_the_program_in_the_foreground() {
     // pidone was not in the foreground group: it never had to forward the SIGINT itself.
     assert!(!done.stdout.contains("Passing signal"), "{}", done.stdout);
 }
+
+/// Runs a program that prints its pid, its LISTEN_PID and LISTEN_FDS, the line it reads from fd 3, then
+/// its whole environment, under pidone started with LISTEN_PID set by `listen_pid` (a shell word: `$$`
+/// is pidone's own pid), LISTEN_FDS=1 and a file on fd 3; as PID 1, or below another init. Returns the
+/// first line, the program's environment and the one pidone was given.
+fn socket_activation(listen_pid: &str, below: bool) -> (String, Vec<String>, Vec<String>) {
+    let t = TempDir::new("listen");
+    let socket = t.write("socket", "what fd 3 holds\n");
+    // The wrapper execs pidone, so `$$` there is pidone's pid; it keeps a copy of the environment it gives.
+    let given = t.0.join("given");
+    let wrapper = format!(
+        "exec 3<{socket}; export LISTEN_PID={listen_pid} LISTEN_FDS=1; /usr/bin/env > {}; exec \"$@\"",
+        given.display()
+    );
+    let prefix = ["/bin/sh", "-c", &wrapper, "sh"];
+    let program =
+        ["--", "/bin/sh", "-c", "echo $$ $LISTEN_PID $LISTEN_FDS; read line <&3; echo $line; exec /usr/bin/env"];
+    let done = run(if below { below_init_via(&prefix, &program) } else { as_init_via(&prefix, &program) });
+    assert_eq!(done.code(), 0, "{}", done.stderr);
+    let (head, env) = done.stdout.split_once("what fd 3 holds\n").expect("the program read fd 3");
+    let given = std::fs::read_to_string(given).unwrap();
+    (head.to_owned(), env.lines().map(String::from).collect(), given.lines().map(String::from).collect())
+}
+
+#[test]
+fn socket_activation_reaches_the_program_through_pidone() {
+    for below in [false, true] {
+        let (head, env, given) = socket_activation("$$", below);
+        let words: Vec<&str> = head.split_whitespace().collect();
+        assert_eq!(words.len(), 3, "{head}");
+        assert_eq!(words[1], words[0], "below: {below}: LISTEN_PID is the program's own pid");
+        assert_eq!(words[2], "1", "LISTEN_FDS passes untouched");
+        // Every other variable as pidone was given it, LISTEN_PID in its place. (qemu-user hands its guest
+        // the environment in an order of its own: there, only the variables themselves are compared.)
+        let mut want: Vec<String> = given
+            .iter()
+            .map(|var| if var.starts_with("LISTEN_PID=") { format!("LISTEN_PID={}", words[0]) } else { var.clone() })
+            .collect();
+        let mut env = env;
+        if std::env::var_os("PIDONE_RUNNER").is_some_and(|r| !r.is_empty()) {
+            want.sort();
+            env.sort();
+        }
+        assert_eq!(env, want, "below: {below}");
+    }
+}
+
+#[test]
+fn a_listen_pid_naming_another_process_is_left_alone() {
+    let (head, _, _) = socket_activation("12345", false);
+    assert_eq!(head.split_whitespace().nth(1), Some("12345"), "{head}");
+}
+
+#[test]
+fn pidone_holds_no_descriptor_the_program_let_go_of() {
+    // A FIFO's write end on fd 3, opened in the namespace by the shell that execs pidone: the program
+    // closes it and sleeps. The reader must see EOF at once, not when pidone exits.
+    let t = TempDir::new("fds");
+    let fifo = t.0.join("fifo");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let (tx, rx) = std::sync::mpsc::channel();
+    let reading = fifo.clone();
+    std::thread::spawn(move || {
+        // Opening blocks until the writer opens its end.
+        let read = std::fs::read(&reading);
+        let _ = tx.send(read);
+    });
+    let wrapper = format!("exec 3>{}; exec \"$@\"", fifo.display());
+    let program = ["--", "/bin/sh", "-c", "exec 3>&-; echo closed; exec sleep 60"];
+    let mut s = Session::start(as_init_via(&["/bin/sh", "-c", &wrapper, "sh"], &program));
+    s.wait_for("closed");
+    let read = rx.recv_timeout(std::time::Duration::from_secs(10));
+    assert!(matches!(read, Ok(Ok(ref rest)) if rest.is_empty()), "no EOF while pidone lives: {read:?}");
+    s.signal_init(15);
+    assert_eq!(s.finish().code(), 143);
+}

@@ -163,3 +163,37 @@ fn verbosity_levels_and_the_environment_variable() {
     assert_eq!(done.code(), 127);
     assert!(done.stderr.contains("exec /nonexistent failed"), "FATAL shows at any verbosity");
 }
+
+#[test]
+fn expected_codes_and_reaping_warnings_from_the_environment() {
+    // PIDONE_EXPECT adds to -e.
+    for (code, want) in [(143, 0), (130, 0), (3, 0), (4, 4)] {
+        let mut cmd = as_init(&["-e", "3", "--", "/bin/sh", "-c", &format!("exit {code}")]);
+        cmd.env("PIDONE_EXPECT", "130,143");
+        assert_eq!(run(cmd).code(), want, "exit {code}");
+    }
+    // PIDONE_WARN_REAPED, set at all, is -w.
+    let mut cmd = as_init(&["--", "/bin/sh", "-c", "/bin/sh -c 'sleep 0.1 &'; sleep 0.5"]);
+    cmd.env("PIDONE_WARN_REAPED", "");
+    let done = run(cmd);
+    assert_eq!(done.code(), 0);
+    assert!(done.stderr.contains("] Reaped zombie process with pid="), "{}", done.stderr);
+}
+
+#[test]
+fn bad_values_in_variables_name_the_variable() {
+    for (var, value, error) in [
+        ("PIDONE_EXPECT", "143,256", "Not a valid option for PIDONE_EXPECT: 256"),
+        ("PIDONE_PARENT_DEATH", "SIGNOPE", "Not a valid option for PIDONE_PARENT_DEATH: SIGNOPE"),
+        ("PIDONE_GRACE", "soon", "Not a valid option for PIDONE_GRACE: soon"),
+        ("PIDONE_REWRITE", "TERM:QUIT,KILL:0", "Not a valid option for PIDONE_REWRITE: KILL:0"),
+    ] {
+        let mut cmd = as_init(&["true"]);
+        cmd.env(var, value);
+        let done = run(cmd);
+        assert_eq!(done.code(), 1, "{var}");
+        let first = done.stderr.lines().next().unwrap_or_default();
+        assert!(first.starts_with("[FATAL pidone (") && first.ends_with(error), "{var}: {first:?}");
+        assert!(done.stderr.contains("\nUsage: pidone"), "{var}");
+    }
+}

@@ -129,20 +129,8 @@ fn without_group_mode_only_the_child_is_signalled() {
 fn idle_pidone_never_wakes_up() {
     let mut s = Session::start(as_init(&["--", "/bin/sh", "-c", "echo ready; exec sleep 1000"]));
     s.wait_for("ready");
-    let init = s.init_pid().as_raw_nonzero().get();
-    let switches = || {
-        let status = std::fs::read_to_string(format!("/proc/{init}/status")).unwrap();
-        status
-            .lines()
-            .filter(|l| l.contains("ctxt_switches"))
-            .map(|l| l.split_whitespace().last().unwrap().parse::<u64>().unwrap())
-            .sum::<u64>()
-    };
-    std::thread::sleep(std::time::Duration::from_millis(200));
-    let before = switches();
-    std::thread::sleep(std::time::Duration::from_secs(2));
-    let after = switches();
-    assert_eq!(after, before, "pidone woke up {} times in 2 s of idle", after - before);
+    let woke = wake_ups(s.init_pid().as_raw_nonzero().get() as u32, std::time::Duration::from_secs(2));
+    assert_eq!(woke, 0, "pidone woke up {woke} times in 2 s of idle");
     s.signal_init(15);
     assert_eq!(s.finish().code(), 143);
 }
@@ -150,6 +138,17 @@ fn idle_pidone_never_wakes_up() {
 #[test]
 fn parent_death_signal_fires_and_is_forwarded() {
     let t = TempDir::new("pdeathsig");
-    let done = after_parent_death(&t, "-p SIGUSR1", r#"trap 'echo usr1 > "$1/got"; exit 0' USR1"#);
+    let done = after_parent_death(&t, "-p SIGUSR1", &[], r#"trap 'echo usr1 > "$1/got"; exit 0' USR1"#);
     assert_eq!(done.stdout, "usr1\n", "stderr: {}", done.stderr);
+}
+
+#[test]
+fn parent_death_signal_from_the_environment_and_the_flag_wins() {
+    let traps = r#"trap 'echo usr1 > "$1/got"; exit 0' USR1; trap 'echo usr2 > "$1/got"; exit 0' USR2"#;
+    let t = TempDir::new("pdeathsig-env");
+    let done = after_parent_death(&t, "", &[("PIDONE_PARENT_DEATH", "usr2")], traps);
+    assert_eq!(done.stdout, "usr2\n", "stderr: {}", done.stderr);
+    let t = TempDir::new("pdeathsig-both");
+    let done = after_parent_death(&t, "-p SIGUSR1", &[("PIDONE_PARENT_DEATH", "SIGUSR2")], traps);
+    assert_eq!(done.stdout, "usr1\n", "the flag wins; stderr: {}", done.stderr);
 }

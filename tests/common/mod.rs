@@ -107,10 +107,10 @@ pub fn below_init_via<S: AsRef<OsStr>>(prefix: &[&str], args: &[S]) -> Command {
     cmd
 }
 
-/// Runs pidone with `args` below a shell that exits once the program is up, so that pidone's parent
-/// dies; returns what the program saw. The program runs `trap` (a bash trap list that writes what
-/// arrived to `$1/got` and exits) and sleeps; the marker files live in `t`.
-pub fn after_parent_death(t: &TempDir, args: &str, trap: &str) -> Finished {
+/// Runs pidone with `args` (and the variables `env`) below a shell that exits once the program is up, so
+/// that pidone's parent dies; returns what the program saw. The program runs `trap` (a bash trap list
+/// that writes what arrived to `$1/got` and exits) and sleeps; the marker files live in `t`.
+pub fn after_parent_death(t: &TempDir, args: &str, env: &[(&str, &str)], trap: &str) -> Finished {
     let dir = t.path();
     let inner = t.write("inner.sh", &format!(r#"{trap}; sleep 1000 & idle=$!; touch "$1/ready"; wait $idle"#));
     // PID 1 is the outer shell. The middle shell starts pidone and exits once the program is up.
@@ -120,7 +120,25 @@ pub fn after_parent_death(t: &TempDir, args: &str, trap: &str) -> Finished {
         cat {dir}/got"#
     );
     // as_init_via puts pidone's argv last: the outer script passes it on as "$@".
-    run(as_init_via(&["/bin/sh", "-c", &outer, "sh"], &[] as &[&str]))
+    let mut cmd = as_init_via(&["/bin/sh", "-c", &outer, "sh"], &[] as &[&str]);
+    cmd.envs(env.iter().copied());
+    run(cmd)
+}
+
+/// The context switches of `pid` so far, voluntary or not: each time it went to sleep or was put aside.
+pub fn context_switches(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let counts = status.lines().filter(|l| l.contains("ctxt_switches"));
+    counts.map(|l| l.split_whitespace().last().unwrap().parse::<u64>().unwrap()).sum()
+}
+
+/// How often `pid` woke up over `window`, once it has had a moment to settle (to go back to sleep after
+/// whatever it was doing; slower under qemu).
+pub fn wake_ups(pid: u32, window: Duration) -> u64 {
+    thread::sleep(Duration::from_millis(300));
+    let before = context_switches(pid);
+    thread::sleep(window);
+    context_switches(pid) - before
 }
 
 /// A started command with its output collected as it comes.

@@ -23,8 +23,9 @@ pub fn dist() -> Result<Dist> {
     let mut all = Vec::new();
     for target in &TARGETS {
         let artifact = build(target, &root().join("target"))?;
-        let bytes = std::fs::read(&artifact).map_err(|e| format!("cannot read {}: {e}", artifact.display()))?;
+        let mut bytes = std::fs::read(&artifact).map_err(|e| format!("cannot read {}: {e}", artifact.display()))?;
         let name = format!("pidone-{}", target.arch);
+        elf::drop_section_headers(&mut bytes).map_err(|e| format!("{name}: {e}"))?;
         elf::check(&bytes, target.elf).map_err(|e| format!("{name}: {e}"))?;
         elf::check_no_panic_text(&bytes).map_err(|e| format!("{name}: {e}"))?;
         let (size, budget) = (bytes.len() as u64, target.budget);
@@ -94,8 +95,10 @@ pub fn check_readme_sizes(built: &Dist) -> Result<()> {
 /// path, time or other accident of the build may end up in the binary.
 pub fn check_reproducible() -> Result<()> {
     for target in &TARGETS {
-        let again = std::fs::read(build(target, &root().join("target/reproducible"))?).map_err(|e| format!("{e}"))?;
+        let mut again =
+            std::fs::read(build(target, &root().join("target/reproducible"))?).map_err(|e| format!("{e}"))?;
         let name = format!("pidone-{}", target.arch);
+        elf::drop_section_headers(&mut again).map_err(|e| format!("{name}: {e}"))?;
         let shipped = std::fs::read(root().join("target/dist").join(&name)).map_err(|e| format!("{name}: {e}"))?;
         if again != shipped {
             return Err(format!("{name} is not reproducible: a second build in another directory differs"));

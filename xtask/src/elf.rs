@@ -45,6 +45,25 @@ pub fn check(bytes: &[u8], want: Elf) -> Result<(), String> {
     Ok(())
 }
 
+/// Cuts the section header table off a linked binary, with the section names before it: the kernel loads a
+/// program by its program headers, and sections serve only linkers and debuggers, for which a stripped
+/// binary keeps nothing anyway (gdb and valgrind still run it). About 500 bytes on a 64-bit binary, 280 on
+/// a 32-bit one.
+pub fn drop_section_headers(bytes: &mut Vec<u8>) -> Result<(), String> {
+    let elf = goblin::elf::Elf::parse(bytes).map_err(|e| format!("not an ELF file: {e}"))?;
+    let end = elf.program_headers.iter().map(|p| p.p_offset + p.p_filesz).max().unwrap_or(0);
+    if elf.header.e_shoff < end {
+        return Err("the section headers are not after the segments".into());
+    }
+    // e_shoff, then e_shnum and e_shstrndx, at their places in the 64-bit or 32-bit header. Zeros read the
+    // same in either byte order.
+    let (shoff, shoff_len, shnum) = if elf.is_64 { (0x28, 8, 0x3c) } else { (0x20, 4, 0x30) };
+    bytes[shoff..shoff + shoff_len].fill(0);
+    bytes[shnum..shnum + 4].fill(0);
+    bytes.truncate(end as usize);
+    Ok(())
+}
+
 /// What a reachable panic leaves in a binary: core's messages and the source paths of its locations.
 /// pidone's panic handler ignores its argument, so none of this should survive linking.
 const PANIC_TEXT: [&str; 9] = [
@@ -77,6 +96,18 @@ mod tests {
         assert!(check_no_panic_text(b"\0\0index out of bounds: the len is\0").is_err());
         assert!(check_no_panic_text(b"xx/rustc/abc/library/core/src/num/mod.rs").is_err());
         assert!(check_no_panic_text(b"[FATAL pidone] internal error").is_ok());
+    }
+
+    #[test]
+    fn dropping_the_section_headers_keeps_every_segment() {
+        let mut bytes = std::fs::read("/bin/true").expect("/bin/true");
+        let before = goblin::elf::Elf::parse(&bytes).unwrap().program_headers.clone();
+        drop_section_headers(&mut bytes).unwrap();
+        let after = goblin::elf::Elf::parse(&bytes).unwrap();
+        assert_eq!((after.header.e_shoff, after.header.e_shnum, after.section_headers.len()), (0, 0, 0));
+        assert_eq!(after.program_headers, before);
+        let end = before.iter().map(|p| p.p_offset + p.p_filesz).max().unwrap();
+        assert_eq!(bytes.len() as u64, end);
     }
 
     #[test]

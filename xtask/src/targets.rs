@@ -127,7 +127,11 @@ pub fn native() -> &'static Target {
 }
 
 /// Integration tests that cannot hold under qemu-user, and why. They run on the native builds.
-pub const NOT_UNDER_QEMU: [(&str, &str); 10] = [
+pub const NOT_UNDER_QEMU: [(&str, &str); 11] = [
+    (
+        "wait_all_as_a_subreaper_waits_passes_term_and_kills_at_the_deadline",
+        "qemu 7.2 rejects PR_SET_CHILD_SUBREAPER with EINVAL",
+    ),
     ("a_hundred_orphans_are_reaped_as_a_subreaper", "qemu 7.2 rejects PR_SET_CHILD_SUBREAPER with EINVAL"),
     ("grace_as_a_subreaper_signals_its_own_tree_only", "qemu 7.2 rejects PR_SET_CHILD_SUBREAPER with EINVAL"),
     ("grace_as_a_subreaper_kills_what_ignores_term", "qemu 7.2 rejects PR_SET_CHILD_SUBREAPER with EINVAL"),

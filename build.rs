@@ -1,20 +1,16 @@
 //! Stamps the version line with the commit (Docker's `docker info` reads `- git.<hash>` from it) and sets
 //! the link for a binary with its own `_start` and no unwinder.
 
-use std::process::Command;
+#[path = "xtask/src/revision.rs"]
+mod revision;
 
 fn main() {
-    let hash = Command::new("git")
-        .args(["rev-parse", "--short=7", "HEAD"])
-        .output()
-        .ok()
-        .filter(|out| out.status.success())
-        .and_then(|out| String::from_utf8(out.stdout).ok())
-        .map(|hash| hash.trim().to_owned());
-    let suffix = hash.map(|h| format!(" - git.{h}")).unwrap_or_default();
+    let root = std::path::PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets it"));
+    let suffix = revision::revision(&root).map(|hash| format!(" - git.{}", &hash[..7])).unwrap_or_default();
     println!("cargo:rustc-env=PIDONE_GIT={suffix}");
     println!("cargo:rerun-if-changed=.git/HEAD");
     println!("cargo:rerun-if-changed=.git/logs/HEAD");
+    println!("cargo:rerun-if-changed=.git-revision");
 
     // A build for the machine that builds it is the host build `cargo test` makes; the shipped ones are
     // all for a named target (`cargo xtask dist`).

@@ -19,7 +19,6 @@ pub fn dist() -> Result<Dist> {
     setup::toolchains()?;
     let out = root().join("target/dist");
     std::fs::create_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
-    let mut sums = String::new();
     let mut all = Vec::new();
     for target in &TARGETS {
         let artifact = build(target, &root().join("target"))?;
@@ -40,16 +39,29 @@ pub fn dist() -> Result<Dist> {
         let path = out.join(&name);
         std::fs::write(&path, &bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         set_executable(&path)?;
-        let hex = Sha256::digest(&bytes).iter().fold(String::new(), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        });
-        let _ = writeln!(sums, "{hex}  {name}");
         all.push((target, path));
     }
-    std::fs::write(out.join("SHA256SUMS"), sums).map_err(|e| format!("cannot write SHA256SUMS: {e}"))?;
+    write_sums(&TARGETS.map(|t| format!("pidone-{}", t.arch)))?;
     let native = out.join(format!("pidone-{}", crate::targets::native().arch));
     Ok(Dist { native, all })
+}
+
+/// SHA256SUMS over `names`, files of target/dist, as `sha256sum -c` reads it.
+pub fn write_sums(names: &[String]) -> Result<()> {
+    let out = root().join("target/dist");
+    let mut sums = String::new();
+    for name in names {
+        let bytes = std::fs::read(out.join(name)).map_err(|e| format!("{name}: {e}"))?;
+        let _ = writeln!(sums, "{}  {name}", sha256_hex(&bytes));
+    }
+    std::fs::write(out.join("SHA256SUMS"), sums).map_err(|e| format!("cannot write SHA256SUMS: {e}"))
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().fold(String::new(), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
 }
 
 /// A release build for one target (its linker and flags come from .cargo/config.toml).

@@ -1,33 +1,55 @@
-//! `cargo xtask e2e`: pidone as the init of real container images. buildah builds `Dockerfile.scratch`
-//! and an application image layered on it (no daemon, no network); podman runs them with runc. Storage
-//! lives under target/e2e, so nothing touches the machine's own images.
+//! `cargo xtask e2e`, podman's part: pidone as the init of real container images. buildah builds
+//! `Dockerfile.scratch` for every platform, and an application image layered on it (no daemon, no
+//! network); podman runs them with runc, also as a Kubernetes pod (`podman kube play`), and loads the
+//! release's image archive. Storage lives under target/e2e, so nothing touches the machine's own images.
+//! Docker's engine has its part in `docker.rs`; the two share `Engine`.
 
-use crate::{Result, dist, root, setup, status};
+use crate::dist::Dist;
+use crate::release::{self, ARCHIVE};
+use crate::{Result, root, setup, status};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 const BASE: &str = "localhost/pidone:e2e";
 const APP: &str = "localhost/pidone-app:e2e";
-/// The test program alone, for podman's own `--init`.
+/// The test program alone, for the engines' own `--init`.
 const BARE: &str = "localhost/pidone-bare-app:e2e";
+/// The application on pidone taken from the release's image archive.
+const FROM_ARCHIVE: &str = "localhost/pidone-from-archive:e2e";
 
-/// A name, and the check that runs against the image.
-type Scenario<'a> = (&'a str, &'a dyn Fn(&Podman) -> Result<()>);
+/// A name, and its check.
+pub type Scenario<'a> = (&'a str, &'a dyn Fn() -> Result<()>);
 
-/// Runs every scenario, prints `N passed, M failed` last and returns those two counts. An error means the
-/// images could not even be built.
-pub fn e2e(built: &dist::Dist) -> Result<(usize, usize)> {
-    setup::packages(&[("buildah", "buildah"), ("podman", "podman"), ("runc", "runc")])?;
-    let arch = crate::targets::native().arch;
+/// Runs the scenarios, printing each verdict, and returns how many passed and failed.
+pub fn run_all(scenarios: &[Scenario]) -> (usize, usize) {
+    let mut failed = 0;
+    for (name, scenario) in scenarios {
+        match scenario() {
+            Ok(()) => println!("ok    {name}"),
+            Err(e) => {
+                failed += 1;
+                println!("FAIL  {name}: {e}");
+            }
+        }
+    }
+    println!("{} passed, {failed} failed", scenarios.len() - failed);
+    (scenarios.len() - failed, failed)
+}
+
+/// Podman's scenarios against `built` and the image archive in target/dist. An error means the images
+/// could not even be built.
+pub fn podman(built: &Dist) -> Result<(usize, usize)> {
+    setup::packages(&[("buildah", "buildah"), ("podman", "podman"), ("runc", "runc"), ("catatonit", "catatonit")])?;
     let work = root().join("target/e2e");
-    let app = build_app(&work)?;
-    let podman = Podman { work: work.clone() };
-    podman.build_images(&app, arch)?;
-
+    let context = app_context(&work)?;
+    let storage = Storage { work: work.clone() };
+    storage.build_images(&context)?;
+    let podman = Engine::podman(&work)?;
+    let archive = root().join("target/dist").join(ARCHIVE);
     let init_path = built.native.to_str().ok_or("non-UTF-8 path")?.to_owned();
-    let scenarios: [Scenario; 12] = [
-        ("Dockerfile.scratch gives every platform its file (buildah bud --platform), variants too", &|p| {
+    let scenarios: [Scenario; 19] = [
+        ("Dockerfile.scratch gives every platform its file (buildah bud --platform), variants too", &|| {
             let mut platforms: Vec<(&str, &str)> = built.all.iter().map(|(t, _)| (t.platform, t.arch)).collect();
             // Variants that need no other binary, arm without one (v7), and arm/v5, which the ARMv5TE
             // code of the armv6 file serves.
@@ -40,50 +62,40 @@ pub fn e2e(built: &dist::Dist) -> Result<(usize, usize)> {
             for (platform, arch) in platforms {
                 let shipped = std::fs::read(root().join("target/dist").join(format!("pidone-{arch}")))
                     .map_err(|e| format!("pidone-{arch}: {e}"))?;
-                if p.pidone_in_scratch_image(platform)? != shipped {
+                if storage.pidone_in_scratch_image(platform)? != shipped {
                     return Err(format!("{platform}: the image's /pidone is not pidone-{arch}"));
                 }
             }
             Ok(())
         }),
-        ("the application's parent is PID 1, pidone", &|p| {
-            expect_contains(&p.run(&[APP, "/app", "whoami"])?.stdout, " ppid=1 init=/pidone\n")
+        ("the application's parent is PID 1, pidone", &|| {
+            expect_contains(&podman.run(&[APP, "/app", "whoami"])?.stdout, " ppid=1 init=/pidone\n")
         }),
-        ("exit codes pass through", &|p| {
-            for code in [0, 1, 42, 255] {
-                expect_eq(&p.run(&[APP, "/app", "exit", &code.to_string()])?.code, &code, "exit code")?;
-            }
-            Ok(())
-        }),
-        ("podman stop: TERM reaches the application's handler, which cleans up and exits 0", &|p| {
-            let (code, logs, _) = p.stop(&[APP, "/app", "term-handler"])?;
+        ("exit codes pass through", &|| exit_codes_pass(&podman, &[APP])),
+        ("podman stop: TERM reaches the application's handler, which cleans up and exits 0", &|| {
+            let (code, logs, _) = podman.start(&[APP, "/app", "term-handler"])?.stop()?;
             expect_eq(&code, &0, "exit code")?;
             expect_contains(&logs, "ready\ncleaned up\n")
         }),
-        ("podman stop: an application without a handler ends at once with 143", &|p| {
-            let (code, _, took) = p.stop(&[APP, "/app", "sleep"])?;
-            expect_eq(&code, &143, "exit code")?;
-            if took > Duration::from_secs(5) {
-                return Err(format!("stop took {took:?}: TERM was not delivered, podman had to KILL"));
-            }
-            Ok(())
+        ("podman stop: an application without a handler ends at once with 143", &|| {
+            stopped_at_once_with(&podman, &[APP, "/app", "sleep"], 143)
         }),
-        ("podman stop with -e 143 in the entrypoint exits 0 (the Java case)", &|p| {
-            let (code, _, _) = p.stop(&["--entrypoint", r#"["/pidone","-e","143","--"]"#, APP, "/app", "sleep"])?;
-            expect_eq(&code, &0, "exit code")
+        ("podman stop with -e 143 in the entrypoint exits 0 (the Java case)", &|| {
+            let entrypoint = r#"["/pidone","-e","143","--"]"#;
+            stopped_at_once_with(&podman, &["--entrypoint", entrypoint, APP, "/app", "sleep"], 0)
         }),
-        ("orphans made inside the container are reaped", &|p| {
-            expect_eq(&p.run(&[APP, "/app", "orphans", "100"])?.stdout.as_str(), &"zombies=0\n", "output")
+        ("orphans made inside the container are reaped", &|| {
+            expect_eq(&podman.run(&[APP, "/app", "orphans", "100"])?.stdout.as_str(), &"zombies=0\n", "output")
         }),
-        ("TINI_VERBOSITY in the container's environment reaches pidone; stdout stays the application's", &|p| {
-            let ran = p.run(&["--env", "TINI_VERBOSITY=2", APP, "/app", "exit", "3"])?;
+        ("TINI_VERBOSITY in the container's environment reaches pidone; stdout stays the application's", &|| {
+            let ran = podman.run(&["--env", "TINI_VERBOSITY=2", APP, "/app", "exit", "3"])?;
             expect_eq(&ran.code, &3, "exit code")?;
             expect_eq(&ran.stdout.as_str(), &"", "stdout")?;
             expect_contains(&ran.stderr, "] Main child exited normally (with status '3')")
         }),
-        ("podman stop with --grace: a helper the application leaves behind gets TERM and cleans up", &|p| {
-            let (code, logs, took) =
-                p.stop(&["--entrypoint", r#"["/pidone","--grace","5","--"]"#, APP, "/app", "family"])?;
+        ("podman stop with --grace: a helper the application leaves behind gets TERM and cleans up", &|| {
+            let entrypoint = r#"["/pidone","--grace","5","--"]"#;
+            let (code, logs, took) = podman.start(&["--entrypoint", entrypoint, APP, "/app", "family"])?.stop()?;
             expect_eq(&code, &0, "exit code")?;
             expect_contains(&logs, "helper cleaned up\n")?;
             if took > Duration::from_secs(4) {
@@ -91,8 +103,8 @@ pub fn e2e(built: &dist::Dist) -> Result<(usize, usize)> {
             }
             Ok(())
         }),
-        ("podman stop without --grace: the helper is killed with the namespace, uncleaned", &|p| {
-            let (code, logs, _) = p.stop(&[APP, "/app", "family"])?;
+        ("podman stop without --grace: the helper is killed with the namespace, uncleaned", &|| {
+            let (code, logs, _) = podman.start(&[APP, "/app", "family"])?.stop()?;
             expect_eq(&code, &0, "exit code")?;
             expect_contains(&logs, "cleaned up\n")?;
             if logs.contains("helper cleaned up") {
@@ -101,29 +113,123 @@ pub fn e2e(built: &dist::Dist) -> Result<(usize, usize)> {
                 Ok(())
             }
         }),
-        ("podman run --init --init-path pidone: podman's init slot", &|p| {
-            let ran = p.run(&["--init", "--init-path", &init_path, BARE, "/app", "whoami"])?;
+        ("podman run --init --init-path pidone: podman's init slot", &|| {
+            let ran = podman.run(&["--init", "--init-path", &init_path, BARE, "/app", "whoami"])?;
             expect_eq(&ran.code, &0, "exit code")?;
             expect_contains(&ran.stdout, " ppid=1 init=/run/podman-init\n")
         }),
-        ("podman run --init --init-path pidone forwards podman stop", &|p| {
-            let (code, logs, _) = p.stop(&["--init", "--init-path", &init_path, BARE, "/app", "term-handler"])?;
+        ("podman run --init --init-path pidone forwards podman stop", &|| {
+            let (code, logs, _) =
+                podman.start(&["--init", "--init-path", &init_path, BARE, "/app", "term-handler"])?.stop()?;
             expect_eq(&code, &0, "exit code")?;
             expect_contains(&logs, "ready\ncleaned up\n")
         }),
-    ];
-    let mut failed = 0;
-    for (name, scenario) in &scenarios {
-        match scenario(&podman) {
-            Ok(()) => println!("ok    {name}"),
-            Err(e) => {
-                failed += 1;
-                println!("FAIL  {name}: {e}");
+        ("kube play, a pod of its own: pidone is PID 1; podman pod stop runs the TERM handler, exit 0", &|| {
+            let pod = Pod::play(&podman, &work, false, &["/pidone", "--"], &["/app", "term-handler"])?;
+            pod.wait_for("ready")?;
+            let top = pod.top()?;
+            expect_contains(&top, "\n1 0 pidone\n")?;
+            let (code, logs) = pod.stop()?;
+            expect_eq(&code, &0, "exit code")?;
+            expect_contains(&logs, "ready\ncleaned up\n")
+        }),
+        ("kube play with shareProcessNamespace and -s: the infra is PID 1; pod stop runs the TERM handler", &|| {
+            let pod = Pod::play(&podman, &work, true, &["/pidone", "-s", "--"], &["/app", "term-handler"])?;
+            pod.wait_for("ready")?;
+            let top = pod.top()?;
+            expect_contains(&top, "\n1 0 catatonit\n")?;
+            if !top.lines().any(|l| l.ends_with(" pidone") && !l.starts_with("1 ")) {
+                return Err(format!("pidone is not in the pod's process list: {top:?}"));
             }
-        }
+            let (code, logs) = pod.stop()?;
+            expect_eq(&code, &0, "exit code")?;
+            expect_contains(&logs, "ready\ncleaned up\n")?;
+            if logs.contains("zombie reaping won't work") {
+                Err(format!("-s did not register: {logs:?}"))
+            } else {
+                Ok(())
+            }
+        }),
+        ("kube play with shareProcessNamespace and -s -w: pidone, a subreaper, reaps the orphans", &|| {
+            let pod = Pod::play(&podman, &work, true, &["/pidone", "-s", "-w", "--"], &["/app", "orphans", "5"])?;
+            pod.wait_for("zombies=0")?;
+            let logs = pod.logs()?;
+            let reaped = logs.lines().filter(|l| l.contains("] Reaped zombie process with pid=")).count();
+            expect_eq(&reaped, &5, "orphans pidone reaped")
+        }),
+        ("kube play with shareProcessNamespace, no -s: pidone warns that zombie reaping won't work", &|| {
+            let pod = Pod::play(&podman, &work, true, &["/pidone", "--"], &["/app", "term-handler"])?;
+            pod.wait_for("ready")?;
+            expect_contains(&pod.logs()?, "zombie reaping won't work")
+        }),
+        ("pidone-oci.tar: one image index, an image per platform with its os, architecture and variant", &|| {
+            let index: serde_json::Value = serde_json::from_slice(&release::raw_index(&archive)?)
+                .map_err(|e| format!("the index is not JSON: {e}"))?;
+            let listed: Vec<String> = index["manifests"]
+                .as_array()
+                .ok_or("no manifests in the index")?
+                .iter()
+                .map(|m| {
+                    let p = &m["platform"];
+                    let variant = p["variant"].as_str().map(|v| format!("/{v}")).unwrap_or_default();
+                    format!(
+                        "{}/{}{variant}",
+                        p["os"].as_str().unwrap_or("?"),
+                        p["architecture"].as_str().unwrap_or("?")
+                    )
+                })
+                .collect();
+            let want: Vec<String> = built.all.iter().map(|(t, _)| t.platform.to_owned()).collect();
+            expect_eq(&listed, &want, "platforms")?;
+            // A push copies every platform: the same copy, to a directory instead of a registry.
+            let pushed = work.join("pushed");
+            let _ = std::fs::remove_dir_all(&pushed);
+            status(
+                Command::new("skopeo")
+                    .args(["copy", "--quiet", "--all"])
+                    .arg(format!("oci-archive:{}", archive.display()))
+                    .arg(format!("oci:{}:pidone", pushed.display())),
+            )?;
+            let copied = Command::new("skopeo")
+                .arg("inspect")
+                .arg("--raw")
+                .arg(format!("oci:{}:pidone", pushed.display()))
+                .output();
+            let copied = copied.map_err(|e| format!("skopeo: {e}"))?.stdout;
+            expect_eq(&copied, &release::raw_index(&archive)?, "the index a push copies")
+        }),
+        ("pidone-oci.tar: a second build elsewhere gives the same index digest", &|| {
+            let shipped = release::index_digest(&archive)?;
+            let again = release::image(built, &root().join("target/release-again"))?;
+            // The second build wrote its archive over the first: same digest, same release.
+            expect_eq(&again, &shipped, "index digest")
+        }),
+        ("pidone-oci.tar, copied into podman's storage (skopeo), gives an application its init", &|| {
+            storage.layer_app_on_archive(&context, &archive)?;
+            expect_contains(&podman.run(&[FROM_ARCHIVE])?.stdout, " ppid=1 init=/pidone\n")
+        }),
+    ];
+    Ok(run_all(&scenarios))
+}
+
+/// Every exit code passes through the container: `image` (and its arguments) runs `/app exit N`.
+pub fn exit_codes_pass(engine: &Engine, image: &[&str]) -> Result<()> {
+    for code in [0, 1, 42, 255] {
+        let code_text = code.to_string();
+        let args = [image, &["/app", "exit", &code_text]].concat();
+        expect_eq(&engine.run(&args)?.code, &code, "exit code")?;
     }
-    println!("{} passed, {failed} failed", scenarios.len() - failed);
-    Ok((scenarios.len() - failed, failed))
+    Ok(())
+}
+
+/// Stopping the container that `args` starts takes no SIGKILL, and ends it with `code`.
+pub fn stopped_at_once_with(engine: &Engine, args: &[&str], code: i32) -> Result<()> {
+    let (got, _, took) = engine.start(args)?.stop()?;
+    expect_eq(&got, &code, "exit code")?;
+    if took > Duration::from_secs(5) {
+        return Err(format!("stop took {took:?}: TERM was not delivered, the engine had to KILL"));
+    }
+    Ok(())
 }
 
 /// The test program (`tests/app`), static: for the images, and for the integration tests that need a
@@ -146,106 +252,186 @@ pub fn build_testapp() -> Result<PathBuf> {
     Ok(target_dir.join(triple).join("release/pidone-testapp"))
 }
 
-/// The build context of the application images: the test program as `app`.
-fn build_app(work: &Path) -> Result<PathBuf> {
+/// The build context of the application images: the test program as `app`, and their Containerfiles
+/// (`FROM {base}`: the base image is named at build time).
+pub fn app_context(work: &Path) -> Result<PathBuf> {
     let context = work.join("app");
     std::fs::create_dir_all(&context).map_err(|e| format!("cannot create {}: {e}", context.display()))?;
-    let app = context.join("app");
-    std::fs::copy(build_testapp()?, &app).map_err(|e| format!("cannot copy the test program: {e}"))?;
-    Ok(app)
+    std::fs::copy(build_testapp()?, context.join("app")).map_err(|e| format!("cannot copy the test program: {e}"))?;
+    let files = [
+        ("Containerfile.layered", "ARG BASE\nFROM $BASE\nCOPY app /app\nCMD [\"/app\", \"whoami\"]\n"),
+        ("Containerfile.bare", "FROM scratch\nCOPY app /app\nCMD [\"/app\", \"whoami\"]\n"),
+        // As the README shows: pidone taken from its image into the application's.
+        (
+            "Containerfile.from",
+            "ARG BASE\nFROM $BASE AS pidone\nFROM scratch\nCOPY --from=pidone /pidone /pidone\nCOPY app /app\n\
+             ENTRYPOINT [\"/pidone\", \"--\"]\nCMD [\"/app\", \"whoami\"]\n",
+        ),
+    ];
+    for (name, text) in files {
+        std::fs::write(context.join(name), text).map_err(|e| format!("{name}: {e}"))?;
+    }
+    Ok(context)
 }
 
-struct Podman {
+/// buildah and skopeo on the storage podman uses (vfs, under target/e2e).
+struct Storage {
     work: PathBuf,
 }
 
-struct Ran {
-    stdout: String,
-    stderr: String,
-    code: i32,
-}
-
-impl Podman {
-    fn storage(&self) -> [String; 6] {
-        let at = |dir: &str| self.work.join(dir).to_string_lossy().into_owned();
-        ["--root".into(), at("storage"), "--runroot".into(), at("run"), "--storage-driver".into(), "vfs".into()]
+impl Storage {
+    fn buildah(&self, args: &[&str]) -> Result<String> {
+        let mut cmd = Command::new("buildah");
+        cmd.arg("--root").arg(self.work.join("storage")).arg("--runroot").arg(self.work.join("run"));
+        let out = output(cmd.args(["--storage-driver", "vfs"]).args(args))?;
+        if !out.status.success() {
+            return Err(format!("buildah {args:?}: {}", String::from_utf8_lossy(&out.stderr).trim()));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
     }
 
-    /// buildah: pidone's scratch image from the repository's Dockerfile, the application layered on it,
-    /// and the application alone.
-    fn build_images(&self, app: &Path, arch: &str) -> Result<()> {
-        let context = app.parent().ok_or("no context")?;
-        let layered = context.join("Containerfile.layered");
-        let bare = context.join("Containerfile.bare");
-        let write = |path: &Path, text: String| std::fs::write(path, text).map_err(|e| format!("{e}"));
-        write(&layered, format!("FROM {BASE}\nCOPY app /app\nCMD [\"/app\", \"whoami\"]\n"))?;
-        write(&bare, "FROM scratch\nCOPY app /app\nCMD [\"/app\", \"whoami\"]\n".into())?;
-        let targetarch = format!("TARGETARCH={arch}");
+    /// pidone's scratch image from the repository's Dockerfile, the application layered on it, and the
+    /// application alone.
+    fn build_images(&self, context: &Path) -> Result<()> {
         let root = root();
-        let builds: [(&Path, &Path, &str); 3] =
-            [(&root.join("Dockerfile.scratch"), &root, BASE), (&layered, context, APP), (&bare, context, BARE)];
-        for (file, dir, tag) in builds {
-            status(
-                Command::new("buildah")
-                    .args(self.storage())
-                    .args(["bud", "--quiet", "--network=none", "--build-arg", &targetarch, "-f"])
-                    .arg(file)
-                    .args(["-t", tag])
-                    .arg(dir)
-                    .stdout(std::process::Stdio::null()),
-            )?;
+        let arch = format!("TARGETARCH={}", crate::targets::native().arch);
+        let base = format!("BASE={BASE}");
+        let builds = [
+            (root.join("Dockerfile.scratch"), root.clone(), BASE, arch.as_str()),
+            (context.join("Containerfile.layered"), context.to_path_buf(), APP, base.as_str()),
+            (context.join("Containerfile.bare"), context.to_path_buf(), BARE, ""),
+        ];
+        for (file, dir, tag, arg) in &builds {
+            let (file, dir) = (file.to_str().ok_or("non-UTF-8 path")?, dir.to_str().ok_or("non-UTF-8 path")?);
+            let build_arg: &[&str] = if arg.is_empty() { &[] } else { &["--build-arg", arg] };
+            self.buildah(&[&["bud", "--quiet", "--network=none"], build_arg, &["-f", file, "-t", tag, dir]].concat())?;
         }
         Ok(())
     }
 
-    /// The `/pidone` of `Dockerfile.scratch` built by buildah for `platform`.
+    /// The `/pidone` of `Dockerfile.scratch` built for `platform`.
     fn pidone_in_scratch_image(&self, platform: &str) -> Result<Vec<u8>> {
         let tag = "localhost/pidone-platform:e2e";
-        let buildah = |args: &[&str]| -> Result<String> {
-            let out = output({
-                let mut cmd = Command::new("buildah");
-                cmd.args(self.storage()).args(args);
-                cmd
-            })?;
-            if !out.status.success() {
-                return Err(format!("buildah {args:?}: {}", String::from_utf8_lossy(&out.stderr).trim()));
-            }
-            Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
-        };
         let root = root();
         let dockerfile = root.join("Dockerfile.scratch");
         let dockerfile = dockerfile.to_str().ok_or("non-UTF-8 path")?;
         let context = root.to_str().ok_or("non-UTF-8 path")?;
-        buildah(&["bud", "--quiet", "--network=none", "--platform", platform, "-f", dockerfile, "-t", tag, context])?;
-        let container = buildah(&["from", tag])?;
-        let file = buildah(&["mount", &container])
+        self.buildah(&[
+            "bud",
+            "--quiet",
+            "--network=none",
+            "--platform",
+            platform,
+            "-f",
+            dockerfile,
+            "-t",
+            tag,
+            context,
+        ])?;
+        let container = self.buildah(&["from", tag])?;
+        let file = self
+            .buildah(&["mount", &container])
             .and_then(|dir| std::fs::read(Path::new(&dir).join("pidone")).map_err(|e| format!("{platform}: {e}")));
-        let _ = buildah(&["umount", &container]);
-        let _ = buildah(&["rm", &container]);
+        let _ = self.buildah(&["umount", &container]);
+        let _ = self.buildah(&["rm", &container]);
         file
     }
 
-    /// podman with the settings this kind of machine needs: cgroupfs, file events, runc, and lower
-    /// ulimits (root here may not raise them to podman's defaults). Every call is bounded in time.
-    fn podman(&self, args: &[&str]) -> Command {
+    /// The release's image archive into this storage (skopeo picks this machine's platform from the
+    /// index), and the application taking pidone from it.
+    fn layer_app_on_archive(&self, context: &Path, archive: &Path) -> Result<()> {
+        let pulled = "localhost/pidone-oci:e2e";
+        let storage = format!(
+            "containers-storage:[vfs@{}+{}]{pulled}",
+            self.work.join("storage").display(),
+            self.work.join("run").display()
+        );
+        status(
+            Command::new("skopeo")
+                .args(["copy", "--quiet"])
+                .arg(format!("oci-archive:{}", archive.display()))
+                .arg(&storage),
+        )?;
+        let file = context.join("Containerfile.from");
+        let (file, dir) = (file.to_str().ok_or("non-UTF-8 path")?, context.to_str().ok_or("non-UTF-8 path")?);
+        let base = format!("BASE={pulled}");
+        self.buildah(&["bud", "--quiet", "--network=none", "--build-arg", &base, "-f", file, "-t", FROM_ARCHIVE, dir])
+            .map(|_| ())
+    }
+}
+
+/// A container engine's command line: podman's and docker's take the same verbs.
+pub struct Engine {
+    program: &'static str,
+    /// Global arguments (podman's storage and runtime) and variables (docker's socket).
+    global: Vec<String>,
+    env: Vec<(&'static str, String)>,
+    /// What every `run` needs on this kind of machine.
+    run_flags: &'static [&'static str],
+}
+
+pub struct Ran {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: i32,
+}
+
+impl Engine {
+    /// podman with the settings this kind of machine needs: vfs storage under `work`, cgroupfs, file
+    /// events, runc, and lower ulimits (root here may not raise them to podman's defaults; `kube play`
+    /// reads them from a containers.conf).
+    fn podman(work: &Path) -> Result<Engine> {
+        let conf = work.join("containers.conf");
+        std::fs::write(&conf, "[containers]\ndefault_ulimits = [\"nofile=1024:1024\", \"nproc=1024:1024\"]\n")
+            .map_err(|e| format!("{}: {e}", conf.display()))?;
+        let at = |dir: &str| work.join(dir).to_string_lossy().into_owned();
+        let global = ["--root", &at("storage"), "--runroot", &at("run"), "--storage-driver", "vfs"]
+            .into_iter()
+            .chain(["--cgroup-manager=cgroupfs", "--events-backend=file", "--runtime", "runc"])
+            .map(String::from)
+            .collect();
+        Ok(Engine {
+            program: "podman",
+            global,
+            env: vec![("CONTAINERS_CONF", conf.to_string_lossy().into_owned())],
+            run_flags: &["--network=none", "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024"],
+        })
+    }
+
+    /// Docker's client, for the engine listening on `socket`, with the legacy builder (this engine has
+    /// no BuildKit).
+    pub fn docker(socket: &Path) -> Engine {
+        Engine {
+            program: "docker",
+            global: Vec::new(),
+            env: vec![("DOCKER_HOST", format!("unix://{}", socket.display())), ("DOCKER_BUILDKIT", "0".into())],
+            run_flags: &["--network=none"],
+        }
+    }
+
+    /// The engine's command, bounded in time.
+    pub fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new("timeout");
-        cmd.args(["60", "podman"])
-            .args(self.storage())
-            .args(["--cgroup-manager=cgroupfs", "--events-backend=file", "--runtime", "runc"])
-            .args(args);
+        cmd.args(["60", self.program]).args(&self.global).args(args).envs(self.env.iter().map(|(k, v)| (k, v)));
         cmd
     }
 
-    fn run_flags() -> [&'static str; 5] {
-        ["--network=none", "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024"]
+    /// The engine's command, to the end; its output, an error if it failed.
+    pub fn ok(&self, args: &[&str]) -> Result<String> {
+        let out = output(&mut self.command(args))?;
+        if !out.status.success() {
+            return Err(format!("{} {args:?}: {}", self.program, String::from_utf8_lossy(&out.stderr).trim()));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     }
 
-    /// `podman run --rm` to the end.
-    fn run(&self, args: &[&str]) -> Result<Ran> {
-        let mut all = vec!["run", "--rm"];
-        all.extend(Self::run_flags());
-        all.extend(args);
-        let out = output(self.podman(&all))?;
+    /// `run --rm` to the end.
+    pub fn run(&self, args: &[&str]) -> Result<Ran> {
+        let all = [&["run", "--rm"], self.run_flags, args].concat();
+        let out = output(&mut self.command(&all))?;
+        if out.status.code() == Some(125) {
+            return Err(format!("{} failed: {}", self.program, String::from_utf8_lossy(&out.stderr).trim()));
+        }
         Ok(Ran {
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
@@ -253,61 +439,130 @@ impl Podman {
         })
     }
 
-    /// Starts a container, waits for it to print `ready`, stops it with `podman stop` (TERM, then KILL after
-    /// 10 s) and returns its exit code, its output and how long the stop took. Always removes it.
-    fn stop(&self, args: &[&str]) -> Result<(i32, String, Duration)> {
+    /// Starts a container in the background and waits for it to print `ready`. It is removed however its
+    /// scenario ends.
+    pub fn start(&self, args: &[&str]) -> Result<Running<'_>> {
         let name = format!("pidone-e2e-{}", std::process::id());
-        let mut all = vec!["run", "-d", "--name", &name];
-        all.extend(Self::run_flags());
-        all.extend(args);
-        let _removal = Removal { podman: self, name: name.clone() };
-        let _ = self.podman(&["rm", "-f", &name]).output();
-        output(self.podman(&all))?;
-        let logs = || output(self.podman(&["logs", &name])).map(|o| String::from_utf8_lossy(&o.stdout).into_owned());
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while !logs()?.contains("ready") {
-            if Instant::now() > deadline {
-                return Err(format!("the application never printed ready: {:?}", logs()?));
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let start = Instant::now();
-        output(self.podman(&["stop", "-t", "10", &name]))?;
-        let took = start.elapsed();
-        let code = output(self.podman(&["inspect", &name, "--format", "{{.State.ExitCode}}"]))?;
-        let code = String::from_utf8_lossy(&code.stdout).trim().parse().map_err(|e| format!("exit code: {e}"))?;
-        Ok((code, logs()?, took))
+        let _ = self.command(&["rm", "-f", &name]).output();
+        let running = Running { engine: self, name };
+        self.ok(&[&["run", "-d", "--name", &running.name], self.run_flags, args].concat())?;
+        running.wait_for("ready")?;
+        Ok(running)
     }
 }
 
-/// Removes a named container however its scenario ends.
-struct Removal<'a> {
-    podman: &'a Podman,
-    name: String,
+/// A container started in the background.
+pub struct Running<'a> {
+    engine: &'a Engine,
+    pub name: String,
 }
 
-impl Drop for Removal<'_> {
+impl Running<'_> {
+    pub fn logs(&self) -> Result<String> {
+        let out = output(&mut self.engine.command(&["logs", &self.name]))?;
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr))
+    }
+
+    /// Waits (20 s at most) until its output holds `want`.
+    pub fn wait_for(&self, want: &str) -> Result<()> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !self.logs()?.contains(want) {
+            if Instant::now() > deadline {
+                return Err(format!("the application never printed {want:?}: {:?}", self.logs()?));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Ok(())
+    }
+
+    /// `stop` (TERM, then KILL after 10 s): the exit code, the output and how long the stop took.
+    pub fn stop(&self) -> Result<(i32, String, Duration)> {
+        let start = Instant::now();
+        self.engine.ok(&["stop", "-t", "10", &self.name])?;
+        let took = start.elapsed();
+        let code = self.engine.ok(&["inspect", &self.name, "--format", "{{.State.ExitCode}}"])?;
+        Ok((code.trim().parse().map_err(|e| format!("exit code: {e}"))?, self.logs()?, took))
+    }
+}
+
+impl Drop for Running<'_> {
     fn drop(&mut self) {
-        let _ = self.podman.podman(&["rm", "-f", &self.name]).output();
+        let _ = self.engine.command(&["rm", "-f", &self.name]).output();
+    }
+}
+
+/// A one-container pod played from a Kubernetes pod spec (`podman kube play`), taken down however its
+/// scenario ends.
+struct Pod<'a> {
+    podman: &'a Engine,
+    spec: PathBuf,
+    app: Running<'a>,
+}
+
+impl<'a> Pod<'a> {
+    const NAME: &'static str = "pidone-e2e";
+
+    fn play(podman: &'a Engine, work: &Path, shared: bool, command: &[&str], args: &[&str]) -> Result<Pod<'a>> {
+        let list = |words: &[&str]| words.iter().map(|w| format!("{w:?}")).collect::<Vec<_>>().join(", ");
+        let spec = work.join("pod.yaml");
+        let yaml = format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {}\nspec:\n  shareProcessNamespace: {shared}\n  \
+             restartPolicy: Never\n  containers:\n    - name: app\n      image: {APP}\n      command: [{}]\n      \
+             args: [{}]\n",
+            Self::NAME,
+            list(command),
+            list(args)
+        );
+        std::fs::write(&spec, yaml).map_err(|e| format!("{}: {e}", spec.display()))?;
+        let path = spec.to_str().ok_or("non-UTF-8 path")?;
+        let _ = podman.command(&["kube", "down", path]).output();
+        let pod =
+            Pod { podman, spec: spec.clone(), app: Running { engine: podman, name: format!("{}-app", Self::NAME) } };
+        podman.ok(&["kube", "play", "--network=none", path])?;
+        Ok(pod)
+    }
+
+    fn wait_for(&self, want: &str) -> Result<()> {
+        self.app.wait_for(want)
+    }
+
+    fn logs(&self) -> Result<String> {
+        self.app.logs()
+    }
+
+    /// The pod's processes as its container sees them: `PID PPID COMMAND` lines.
+    fn top(&self) -> Result<String> {
+        let top = self.podman.ok(&["top", &self.app.name, "pid", "ppid", "comm"])?;
+        Ok(top.lines().map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ") + "\n").collect())
+    }
+
+    /// `podman pod stop`: the application's exit code and output.
+    fn stop(&self) -> Result<(i32, String)> {
+        self.podman.ok(&["pod", "stop", "-t", "10", Self::NAME])?;
+        let code = self.podman.ok(&["inspect", &self.app.name, "--format", "{{.State.ExitCode}}"])?;
+        Ok((code.trim().parse().map_err(|e| format!("exit code: {e}"))?, self.logs()?))
+    }
+}
+
+impl Drop for Pod<'_> {
+    fn drop(&mut self) {
+        let _ = self.podman.command(&["kube", "down", &self.spec.to_string_lossy()]).output();
     }
 }
 
 /// Runs to the end; an error if it could not start or was cut off by `timeout` (exit 124).
-fn output(mut cmd: Command) -> Result<Output> {
-    let out = cmd.output().map_err(|e| format!("cannot run {:?}: {e}", cmd.get_program()))?;
+pub fn output(cmd: &mut Command) -> Result<Output> {
+    let out = cmd.stdin(Stdio::null()).output().map_err(|e| format!("cannot run {:?}: {e}", cmd.get_program()))?;
     if out.status.code() == Some(124) {
         return Err(format!("{cmd:?} timed out"));
-    }
-    if out.status.code() == Some(125) {
-        return Err(format!("podman failed: {}", String::from_utf8_lossy(&out.stderr).trim()));
     }
     Ok(out)
 }
 
-fn expect_eq<T: PartialEq + std::fmt::Debug>(got: &T, want: &T, what: &str) -> Result<()> {
+pub fn expect_eq<T: PartialEq + std::fmt::Debug>(got: &T, want: &T, what: &str) -> Result<()> {
     if got == want { Ok(()) } else { Err(format!("{what}: got {got:?}, want {want:?}")) }
 }
 
-fn expect_contains(got: &str, want: &str) -> Result<()> {
+pub fn expect_contains(got: &str, want: &str) -> Result<()> {
     if got.contains(want) { Ok(()) } else { Err(format!("got {got:?}, want it to contain {want:?}")) }
 }

@@ -3,11 +3,14 @@
 mod bench;
 mod chart;
 mod dist;
+mod docker;
 mod e2e;
 mod elf;
 /// The integration tests' way into a fresh PID namespace, shared.
 #[path = "../../tests/common/namespace.rs"]
 mod namespace;
+mod release;
+mod revision;
 mod setup;
 mod targets;
 
@@ -18,8 +21,9 @@ const USAGE: &str = "\
 usage: cargo xtask <verb>
 
   dist          build target/dist/pidone-<arch> for every architecture and SHA256SUMS, checking each
+  release       dist, then pidone-oci.tar (the multi-arch image) and SHA256SUMS over all, in target/dist
   run -- ARGS   run `pidone ARGS` as PID 1 of a fresh PID namespace (the build for this machine)
-  e2e           the scratch image built with buildah and run with podman + runc, scenario by scenario
+  e2e           the release set, then its images under podman + runc (and kube play) and Docker's engine
   bench         pidone against tini-static, tini, dumb-init, catatonit: table, JSON and SVG in target/bench
   fuzz [SECS]   fuzz the command-line and environment parser with cargo fuzz (default 300 s)
   test          the whole test suite: lints, unit tests, integration tests (every architecture), ceilings,
@@ -30,6 +34,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("dist") => dist::dist().map(|_| ExitCode::SUCCESS),
+        Some("release") => release::release().map(|()| ExitCode::SUCCESS),
         Some("run") => run(&args[1..]),
         Some("test") => test(),
         Some("fuzz") => match args.get(1).map(|s| s.parse::<u64>()) {
@@ -38,7 +43,7 @@ fn main() -> ExitCode {
             Some(Err(_)) => Err("fuzz takes a number of seconds".into()),
         },
         Some("bench") => bench::bench().map(|()| ExitCode::SUCCESS),
-        Some("e2e") => dist::dist().and_then(|built| e2e::e2e(&built)).and_then(|(_, failed)| all_passed(failed)),
+        Some("e2e") => e2e_all().and_then(|(_, failed)| all_passed(failed)),
         _ => {
             eprint!("{USAGE}");
             return ExitCode::from(2);
@@ -102,6 +107,9 @@ fn test() -> Result<ExitCode> {
         ("podman", "podman"),
         ("runc", "runc"),
         ("gdb", "gdb"),
+        ("skopeo", "skopeo"),
+        ("catatonit", "catatonit"),
+        ("dockerd", "docker.io"),
     ])?;
     let built = dist::dist()?;
     let testapp = e2e::build_testapp()?;
@@ -169,12 +177,31 @@ fn test() -> Result<ExitCode> {
     println!("\nFuzzing the parser for 30 s (longer: cargo xtask fuzz SECONDS)");
     fuzz(30)?;
     tally.passed += 1;
-    println!("\nEnd-to-end: the scratch image under podman + runc");
-    let (passed, failed) = e2e::e2e(&built)?;
+    println!("\nThe release set");
+    release::pack(&built)?;
+    release::check_source_tarball()?;
+    tally.passed += 1;
+    let (passed, failed) = end_to_end(&built)?;
     tally.passed += passed;
     tally.failed += failed;
     println!("\ntotal: {} passed, {} failed", tally.passed, tally.failed);
     all_passed(tally.failed)
+}
+
+/// `cargo xtask e2e`: the release set, then the end-to-end scenarios.
+fn e2e_all() -> Result<(usize, usize)> {
+    let built = dist::dist()?;
+    release::pack(&built)?;
+    end_to_end(&built)
+}
+
+/// The scenarios of both engines: podman (and kube play), then Docker's.
+fn end_to_end(built: &dist::Dist) -> Result<(usize, usize)> {
+    println!("\nEnd-to-end: the images under podman + runc, and as a Kubernetes pod");
+    let (passed, failed) = e2e::podman(built)?;
+    println!("\nEnd-to-end: Docker's engine, pidone as its --init");
+    let (docker_passed, docker_failed) = docker::docker(built)?;
+    Ok((passed + docker_passed, failed + docker_failed))
 }
 
 fn all_passed(failed: usize) -> Result<ExitCode> {

@@ -1,0 +1,179 @@
+//! `cargo xtask e2e`, Docker's part: Debian's `docker.io` engine, started here with pidone as its
+//! `--init-path` (the most common way pidone is met: `docker run --init`), its own data, exec root and
+//! socket under target/docker, no network, and stopped and removed at the end, pass or fail.
+
+use crate::dist::Dist;
+use crate::e2e::{self, Engine, Scenario, expect_contains, expect_eq};
+use crate::release::ARCHIVE;
+use crate::{Result, root, setup, status};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BASE: &str = "pidone:e2e";
+const APP: &str = "pidone-app:e2e";
+/// The test program alone, for `--init`.
+const BARE: &str = "pidone-bare-app:e2e";
+const FROM_ARCHIVE: &str = "pidone-from-archive:e2e";
+
+/// Docker's scenarios against `built` and the image archive in target/dist.
+pub fn docker(built: &Dist) -> Result<(usize, usize)> {
+    setup::packages(&[("dockerd", "docker.io"), ("docker", "docker.io"), ("skopeo", "skopeo")])?;
+    let daemon = Daemon::start(&built.native)?;
+    let docker = Engine::docker(&daemon.socket());
+    let context = e2e::app_context(&root().join("target/e2e"))?;
+    let version =
+        Command::new(&built.native).arg("--version").output().map_err(|e| format!("pidone --version: {e}"))?;
+    let version = String::from_utf8_lossy(&version.stdout).into_owned();
+    let commit = version.trim().rsplit_once(" - git.").map(|(_, hash)| hash.to_owned()).unwrap_or_default();
+    let scenarios: [Scenario; 10] = [
+        ("docker info: the init is pidone, at its commit", &|| {
+            let init = docker.ok(&["info", "--format", "{{.InitCommit.ID}} {{.InitCommit.Expected}}"])?;
+            expect_eq(&init.trim(), &format!("{commit} {commit}").as_str(), "InitCommit (ID, Expected)")
+        }),
+        (
+            "docker build -f Dockerfile.scratch: only the binaries are sent (.dockerignore), the image runs pidone",
+            &|| {
+                let arch = format!("TARGETARCH={}", crate::targets::native().arch);
+                let root = root();
+                let dockerfile = root.join("Dockerfile.scratch");
+                let (file, dir) = (dockerfile.to_str().ok_or("non-UTF-8")?, root.to_str().ok_or("non-UTF-8")?);
+                let out = docker.ok(&["build", "--build-arg", &arch, "-f", file, "-t", BASE, dir])?;
+                let sent =
+                    out.lines().find_map(|l| l.strip_prefix("Sending build context to Docker daemon")).unwrap_or("");
+                let kb: f64 =
+                    sent.trim().trim_end_matches("kB").parse().map_err(|_| format!("context size {sent:?}"))?;
+                if kb > 300.0 {
+                    return Err(format!("{kb} kB of context: more than target/dist's binaries"));
+                }
+                build_apps(&docker, &context)?;
+                expect_contains(&docker.run(&[APP, "/app", "whoami"])?.stdout, " ppid=1 init=/pidone\n")
+            },
+        ),
+        ("docker run --init: the application's parent is PID 1, pidone as docker-init", &|| {
+            expect_contains(
+                &docker.run(&["--init", BARE, "/app", "whoami"])?.stdout,
+                " ppid=1 init=/sbin/docker-init\n",
+            )
+        }),
+        ("docker run --init: exit codes pass through", &|| e2e::exit_codes_pass(&docker, &["--init", BARE])),
+        ("docker stop: TERM reaches the application's handler, which cleans up and exits 0", &|| {
+            let (code, logs, _) = docker.start(&["--init", BARE, "/app", "term-handler"])?.stop()?;
+            expect_eq(&code, &0, "exit code")?;
+            expect_contains(&logs, "ready\ncleaned up\n")
+        }),
+        ("docker stop: no handler ends at once with 143, and with -e PIDONE_EXPECT=143 with 0", &|| {
+            e2e::stopped_at_once_with(&docker, &["--init", BARE, "/app", "sleep"], 143)?;
+            e2e::stopped_at_once_with(&docker, &["--init", "-e", "PIDONE_EXPECT=143", BARE, "/app", "sleep"], 0)
+        }),
+        ("docker run --init -e TINI_KILL_PROCESS_GROUP=1: docker stop reaches the helper in the group too", &|| {
+            let args = ["--init", "-e", "TINI_KILL_PROCESS_GROUP=1", BARE, "/app", "family"];
+            let (code, logs, _) = docker.start(&args)?.stop()?;
+            expect_eq(&code, &0, "exit code")?;
+            expect_contains(&logs, "helper cleaned up\n")
+        }),
+        ("docker run --init: orphans made inside the container are reaped", &|| {
+            expect_eq(
+                &docker.run(&["--init", BARE, "/app", "orphans", "100"])?.stdout.as_str(),
+                &"zombies=0\n",
+                "output",
+            )
+        }),
+        ("docker kill -s USR1 reaches the application through pidone", &|| {
+            let running = docker.start(&["--init", BARE, "/app", "echo"])?;
+            docker.ok(&["kill", "-s", "USR1", &running.name])?;
+            running.wait_for("ready\nx\n")
+        }),
+        ("pidone-oci.tar, loaded into the engine (skopeo), gives an application its init (COPY --from)", &|| {
+            let archive = root().join("target/dist").join(ARCHIVE);
+            status(
+                Command::new("skopeo")
+                    .args(["copy", "--quiet", "--dest-daemon-host", &format!("unix://{}", daemon.socket().display())])
+                    .arg(format!("oci-archive:{}", archive.display()))
+                    .arg("docker-daemon:pidone-oci:e2e"),
+            )?;
+            let file = context.join("Containerfile.from");
+            let (file, dir) = (file.to_str().ok_or("non-UTF-8")?, context.to_str().ok_or("non-UTF-8")?);
+            docker.ok(&["build", "--build-arg", "BASE=pidone-oci:e2e", "-f", file, "-t", FROM_ARCHIVE, dir])?;
+            expect_contains(&docker.run(&[FROM_ARCHIVE])?.stdout, " ppid=1 init=/pidone\n")
+        }),
+    ];
+    Ok(e2e::run_all(&scenarios))
+}
+
+/// The application layered on pidone's image, and alone.
+fn build_apps(docker: &Engine, context: &Path) -> Result<()> {
+    let dir = context.to_str().ok_or("non-UTF-8")?;
+    for (file, tag, arg) in
+        [("Containerfile.layered", APP, format!("BASE={BASE}")), ("Containerfile.bare", BARE, String::new())]
+    {
+        let file = context.join(file);
+        let file = file.to_str().ok_or("non-UTF-8")?;
+        let build_arg: &[&str] = if arg.is_empty() { &[] } else { &["--build-arg", &arg] };
+        docker.ok(&[&["build", "-q"], build_arg, &["-f", file, "-t", tag, dir]].concat())?;
+    }
+    Ok(())
+}
+
+/// A `dockerd` of the test's own: no iptables, no bridge, vfs storage, its data, exec root and socket
+/// under target/docker. Stopped and removed when dropped.
+struct Daemon {
+    dir: PathBuf,
+    process: Child,
+}
+
+impl Daemon {
+    fn start(init: &Path) -> Result<Daemon> {
+        let dir = root().join("target/docker");
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let log = std::fs::File::create(dir.join("log")).map_err(|e| format!("dockerd log: {e}"))?;
+        let process = Command::new("dockerd")
+            .args(["--iptables=false", "--ip6tables=false", "--bridge=none", "--storage-driver=vfs"])
+            .arg("--data-root")
+            .arg(dir.join("root"))
+            .arg("--exec-root")
+            .arg(dir.join("exec"))
+            .arg("--pidfile")
+            .arg(dir.join("pid"))
+            .arg("-H")
+            .arg(format!("unix://{}", dir.join("sock").display()))
+            .arg("--init-path")
+            .arg(init)
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().map_err(|e| e.to_string())?)
+            .stderr(log)
+            .spawn()
+            .map_err(|e| format!("cannot start dockerd: {e}"))?;
+        let daemon = Daemon { dir, process };
+        let docker = Engine::docker(&daemon.socket());
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while docker.ok(&["info", "--format", "{{.ServerVersion}}"]).is_err() {
+            if Instant::now() > deadline {
+                let log = std::fs::read_to_string(daemon.dir.join("log")).unwrap_or_default();
+                return Err(format!("dockerd did not answer in 30 s: {}", log.lines().last().unwrap_or_default()));
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        Ok(daemon)
+    }
+
+    fn socket(&self) -> PathBuf {
+        self.dir.join("sock")
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        // TERM: dockerd stops its containers and its containerd, and unmounts what it mounted.
+        let pid = rustix::process::Pid::from_raw(self.process.id() as i32).expect("a pid");
+        let _ = rustix::process::kill_process(pid, rustix::process::Signal::TERM);
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while matches!(self.process.try_wait(), Ok(None)) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}

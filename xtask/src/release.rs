@@ -1,0 +1,170 @@
+//! `cargo xtask release`: the release set in target/dist: every platform's binary, `pidone-oci.tar` (an OCI
+//! image archive holding one image index, with an image per platform built from Dockerfile.scratch) and
+//! `SHA256SUMS` over all of them. A maintainer pushes the archive with one `skopeo copy --all` (README).
+
+use crate::dist::{self, Dist};
+use crate::targets::{TARGETS, Target};
+use crate::{Result, revision, root, setup, status};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+pub const ARCHIVE: &str = "pidone-oci.tar";
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+pub fn release() -> Result<()> {
+    pack(&dist::dist()?).map(|_| ())
+}
+
+/// The release set around binaries just built: the image archive, then SHA256SUMS over everything;
+/// returns the index digest.
+pub fn pack(built: &Dist) -> Result<String> {
+    let digest = image(built, &root().join("target/release-build"))?;
+    let mut names: Vec<String> = built.all.iter().map(|(t, _)| format!("pidone-{}", t.arch)).collect();
+    names.push(ARCHIVE.into());
+    dist::write_sums(&names)?;
+    // As a user checks a download.
+    status(Command::new("sha256sum").current_dir(root().join("target/dist")).args([
+        "-c",
+        "--quiet",
+        "--ignore-missing",
+        "SHA256SUMS",
+    ]))?;
+    println!("{ARCHIVE}: the image index {digest}, for {}", TARGETS.map(|t| t.platform).join(", "));
+    println!("target/dist/SHA256SUMS: {}", names.join(", "));
+    println!("push it: skopeo copy --all oci-archive:target/dist/{ARCHIVE} docker://REGISTRY/pidone:{VERSION}");
+    Ok(digest)
+}
+
+/// A tarball of the source made with `git archive` (no `.git`) builds a pidone whose version line names
+/// the commit: the line Docker's `docker info` parses.
+pub fn check_source_tarball() -> Result<()> {
+    let root = root();
+    let head = revision::revision(&root).ok_or("not a git checkout: the tarball is made from its HEAD")?;
+    let dir = std::env::temp_dir().join(format!("pidone-tarball-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let result = (|| {
+        let tarball = dir.join("pidone.tar");
+        status(
+            Command::new("git").current_dir(&root).args(["archive", "--format=tar", "-o"]).arg(&tarball).arg("HEAD"),
+        )?;
+        status(Command::new("tar").current_dir(&dir).arg("-xf").arg(&tarball))?;
+        let triple = crate::targets::native().triple;
+        status(
+            Command::new("cargo")
+                .current_dir(&dir)
+                .args(["build", "--quiet", "--release", "--package", "pidone", "--target", triple])
+                .env("CARGO_TARGET_DIR", dir.join("target")),
+        )?;
+        let out = Command::new(dir.join("target").join(triple).join("release/pidone")).arg("--version").output();
+        let line = String::from_utf8_lossy(&out.map_err(|e| format!("pidone --version: {e}"))?.stdout).into_owned();
+        let want = format!("pidone version {VERSION} - git.{}\n", &head[..7]);
+        if line != want {
+            return Err(format!("a build from `git archive` says {line:?}, not {want:?}"));
+        }
+        println!("a build from a `git archive` tarball says {:?}", line.trim());
+        Ok(())
+    })();
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
+/// Builds the image of every platform from Dockerfile.scratch with buildah, in its own storage under
+/// `work` (made anew), and writes their index as target/dist/pidone-oci.tar. Every timestamp is the epoch,
+/// so the same binaries give the same index digest, which this returns.
+pub fn image(built: &Dist, work: &Path) -> Result<String> {
+    setup::packages(&[("buildah", "buildah"), ("skopeo", "skopeo")])?;
+    let _ = std::fs::remove_dir_all(work);
+    let buildah = Buildah { work: work.to_path_buf() };
+    let revision = revision::revision(&root()).unwrap_or_else(|| "unknown".into());
+    let labels = [
+        ("org.opencontainers.image.title", "pidone".to_owned()),
+        ("org.opencontainers.image.version", VERSION.to_owned()),
+        ("org.opencontainers.image.revision", revision),
+        ("org.opencontainers.image.licenses", "MIT".to_owned()),
+    ];
+    let annotations: Vec<String> = labels.iter().map(|(key, value)| format!("{key}={value}")).collect();
+    let list = "localhost/pidone-release:index";
+    buildah.run(&["manifest", "create", list])?;
+    for (target, _) in &built.all {
+        let tag = format!("localhost/pidone-release:{}", target.arch);
+        buildah.build(target, &tag, &annotations)?;
+        let mut add = vec!["manifest", "add"];
+        for annotation in &annotations {
+            add.extend(["--annotation", annotation]);
+        }
+        add.extend([list, &tag]);
+        buildah.run(&add)?;
+    }
+    let archive = root().join("target/dist").join(ARCHIVE);
+    let _ = std::fs::remove_file(&archive);
+    let destination = format!("oci-archive:{}:pidone:{VERSION}", archive.display());
+    buildah.run(&["manifest", "push", "--quiet", "--all", "--format", "oci", list, &destination])?;
+    index_digest(&archive)
+}
+
+/// The digest of the image index in an OCI archive (of its raw bytes, as a registry computes it).
+pub fn index_digest(archive: &Path) -> Result<String> {
+    Ok(format!("sha256:{}", dist::sha256_hex(&raw_index(archive)?)))
+}
+
+/// The image index of an OCI archive, as skopeo reads it.
+pub fn raw_index(archive: &Path) -> Result<Vec<u8>> {
+    let out = Command::new("skopeo")
+        .args(["inspect", "--raw"])
+        .arg(format!("oci-archive:{}", archive.display()))
+        .output()
+        .map_err(|e| format!("cannot run skopeo: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("skopeo inspect: {}", String::from_utf8_lossy(&out.stderr).trim()));
+    }
+    Ok(out.stdout)
+}
+
+struct Buildah {
+    work: PathBuf,
+}
+
+impl Buildah {
+    fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new("buildah");
+        cmd.arg("--root").arg(self.work.join("storage")).arg("--runroot").arg(self.work.join("run"));
+        cmd.args(["--storage-driver", "vfs"]).args(args).stdout(Stdio::null());
+        cmd
+    }
+
+    fn run(&self, args: &[&str]) -> Result<()> {
+        status(&mut self.command(args))
+    }
+
+    fn output(&self, args: &[&str]) -> Result<String> {
+        let out = self.command(args).stdout(Stdio::piped()).output().map_err(|e| format!("buildah: {e}"))?;
+        if !out.status.success() {
+            return Err(format!("buildah {args:?} failed"));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+    }
+
+    /// One platform's image from Dockerfile.scratch, at the epoch. buildah 1.28 gives arm/v6 images the
+    /// variant v7 in their configuration: where it is wrong, it is set, in a commit of its own.
+    fn build(&self, target: &Target, tag: &str, labels: &[String]) -> Result<()> {
+        let root = root();
+        let dockerfile = root.join("Dockerfile.scratch");
+        let mut bud = vec!["bud", "--quiet", "--network=none", "--timestamp", "0", "--identity-label=false"];
+        bud.extend(["--platform", target.platform]);
+        for label in labels {
+            bud.extend(["--label", label]);
+        }
+        let paths = [dockerfile.to_str().ok_or("non-UTF-8 path")?, root.to_str().ok_or("non-UTF-8 path")?];
+        bud.extend(["-f", paths[0], "-t", tag, paths[1]]);
+        self.run(&bud)?;
+        let want = target.platform.split('/').nth(2).unwrap_or_default();
+        if self.output(&["inspect", "--format", "{{.OCIv1.Variant}}", tag])? != want {
+            let container = self.output(&["from", tag])?;
+            self.run(&["config", "--variant", want, &container])?;
+            self.run(&["commit", "--quiet", "--timestamp", "0", "--identity-label=false", &container, tag])?;
+            self.run(&["rm", &container])?;
+        }
+        Ok(())
+    }
+}

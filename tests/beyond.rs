@@ -289,7 +289,7 @@ fn term_while_waiting(args: &[&str], below: bool, helper_handles_term: bool) -> 
     let on_term = if helper_handles_term { "echo helper got TERM; exit 0" } else { "" };
     let helper = format!("trap '{on_term}' TERM; echo helper ready; sleep 60 & wait $!; wait $!");
     let script = format!("/bin/bash -c \"{helper}\" & exit 5");
-    let mut all = vec!["--wait-all"];
+    let mut all = vec!["--wait-all", "-vv"];
     all.extend(args);
     all.extend(["--", "/bin/sh", "-c", &script]);
     let cmd = if below { below_init(&[&["-s"][..], &all].concat()) } else { as_init(&all) };

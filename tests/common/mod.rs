@@ -237,8 +237,16 @@ impl Session {
             if let Some(status) = self.child.try_wait().expect("wait") {
                 break status;
             }
-            let stdout = String::from_utf8_lossy(&self.stdout);
-            assert!(Instant::now() < end, "did not finish in {DEADLINE:?}; stdout so far: {stdout:?}");
+            if Instant::now() > end {
+                // Ended by force, for what it printed.
+                end_namespace(&mut self.child);
+                let stderr = self.stderr.take().unwrap().join().unwrap();
+                while let Ok(chunk) = self.chunks.try_recv() {
+                    self.stdout.extend(chunk);
+                }
+                let (out, err) = (String::from_utf8_lossy(&self.stdout), String::from_utf8_lossy(&stderr));
+                panic!("did not finish in {DEADLINE:?}; stdout: {out:?}; stderr: {err:?}");
+            }
             thread::sleep(Duration::from_millis(2));
         };
         // The pipe's writers may outlive unshare by a moment (the namespace is torn down after it).

@@ -124,7 +124,7 @@ pub fn podman(built: &Dist) -> Result<(usize, usize)> {
             expect_eq(&code, &0, "exit code")?;
             expect_contains(&logs, "ready\ncleaned up\n")
         }),
-        ("kube play, a pod of its own: pidone is PID 1; podman pod stop runs the TERM handler, exit 0", &|| {
+        ("kube play, a pod of its own: pidone is PID 1; a stop runs the TERM handler, exit 0", &|| {
             let pod = Pod::play(&podman, &work, false, &["/pidone", "--"], &["/app", "term-handler"])?;
             pod.wait_for("ready")?;
             let top = pod.top()?;
@@ -133,7 +133,7 @@ pub fn podman(built: &Dist) -> Result<(usize, usize)> {
             expect_eq(&code, &0, "exit code")?;
             expect_contains(&logs, "ready\ncleaned up\n")
         }),
-        ("kube play with shareProcessNamespace and -s: the infra is PID 1; pod stop runs the TERM handler", &|| {
+        ("kube play with shareProcessNamespace and -s: the infra is PID 1; a stop runs the TERM handler", &|| {
             let pod = Pod::play(&podman, &work, true, &["/pidone", "-s", "--"], &["/app", "term-handler"])?;
             pod.wait_for("ready")?;
             let top = pod.top()?;
@@ -536,8 +536,11 @@ impl<'a> Pod<'a> {
         Ok(top.lines().map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ") + "\n").collect())
     }
 
-    /// `podman pod stop`: the application's exit code and output.
+    /// Stops the pod as kubelet does, the application's container before the pod's infra: the application's
+    /// exit code and output. (podman 4.3's `pod stop` stops both at once, and in a shared process
+    /// namespace the infra, its PID 1, often ends first, which SIGKILLs everything else in it.)
     fn stop(&self) -> Result<(i32, String)> {
+        self.podman.ok(&["stop", "-t", "10", &self.app.name])?;
         self.podman.ok(&["pod", "stop", "-t", "10", Self::NAME])?;
         let code = self.podman.ok(&["inspect", &self.app.name, "--format", "{{.State.ExitCode}}"])?;
         Ok((code.trim().parse().map_err(|e| format!("exit code: {e}"))?, self.logs()?))

@@ -1,7 +1,8 @@
 //! The system calls rustix keeps only in its hidden `runtime` module (whose name it rotates on purpose):
-//! fork, execve, rt_sigprocmask, rt_sigaction, rt_sigtimedwait and exit_group, issued directly; and
-//! clock_gettime, whose rustix version brings a vDSO loader several times the size of all of pidone's own
-//! code for a call made only while `--grace` runs. Everything else goes through rustix's stable API.
+//! fork, execve, rt_sigprocmask, rt_sigaction, rt_sigtimedwait and exit_group, issued directly; close_range,
+//! which rustix does not have; and clock_gettime, whose rustix version brings a vDSO loader several times
+//! the size of all of pidone's own code for a call made only while `--grace` runs. Everything else goes
+//! through rustix's stable API.
 
 use crate::arch::{self, syscall4};
 use crate::signals::SigSet;

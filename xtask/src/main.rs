@@ -162,6 +162,8 @@ fn test() -> Result<ExitCode> {
             .cargo_test(cmd.env("PIDONE_BIN", binary).env("PIDONE_RUNNER", &runner).env("PIDONE_TESTAPP", &testapp))?;
         per_arch.push((target.arch, counts));
     }
+    armel_smoke(&built)?;
+    tally.passed += 1;
     println!("\nIntegration tests per architecture:");
     for (arch, (passed, failed)) in &per_arch {
         println!("  pidone-{arch:<8} {passed} passed, {failed} failed");
@@ -186,6 +188,25 @@ fn test() -> Result<ExitCode> {
     tally.failed += failed;
     println!("\ntotal: {} passed, {} failed", tally.passed, tally.failed);
     all_passed(tally.failed)
+}
+
+/// The armv6 file is ARMv5TE code, so Debian's armel (ARMv5) runs it too: as PID 1 under
+/// `qemu-arm-static -cpu arm926`, a TERM from inside reaches the program, whose death is the exit code.
+fn armel_smoke(built: &dist::Dist) -> Result<()> {
+    let (_, armv6) = built.all.iter().find(|(t, _)| t.arch == "armv6").ok_or("no armv6 build")?;
+    let status = namespace::unshare()
+        .args(["qemu-arm-static", "-cpu", "arm926"])
+        .arg(armv6)
+        .args(["--", "/bin/sh", "-c", "kill -TERM 1; sleep 10; exit 3"])
+        .status()
+        .map_err(|e| format!("cannot run unshare: {e}"))?;
+    if status.code() != Some(143) {
+        return Err(format!("pidone-armv6 on an ARMv5 core (qemu -cpu arm926): {status}, not 143"));
+    }
+    println!(
+        "\npidone-armv6 on an ARMv5 core (qemu-arm-static -cpu arm926, Debian's armel): runs, forwards, exits 143"
+    );
+    Ok(())
 }
 
 /// `cargo xtask e2e`: the release set, then the end-to-end scenarios.

@@ -152,3 +152,17 @@ pub const NOT_UNDER_QEMU: [(&str, &str); 11] = [
     ),
     ("fork_failure_is_one_fatal_line_and_exit_1", "qemu needs threads of its own, which RLIMIT_NPROC=1 forbids"),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// rust-toolchain.toml lists exactly the targets the stable toolchain builds.
+    #[test]
+    fn the_toolchain_file_lists_every_stable_target() {
+        let file = std::fs::read_to_string(crate::root().join("rust-toolchain.toml")).unwrap();
+        let listed: Vec<&str> = file.split('"').filter(|word| word.contains("-linux-")).collect();
+        let stable: Vec<&str> = TARGETS.iter().filter(|t| t.toolchain == Toolchain::Stable).map(|t| t.triple).collect();
+        assert_eq!(listed, stable);
+    }
+}

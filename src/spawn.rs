@@ -62,12 +62,12 @@ pub unsafe fn spawn(
 unsafe fn child(argv: *mut *const u8, envp: *mut *const u8, inherited: &Inherited, pidone: Pid) -> i32 {
     let me = process::getpid();
     log::set_pid(me);
-    if prepare(me, inherited).is_err() {
-        return 1;
-    }
     let mut listen_pid = Line::bare();
     // SAFETY: forwarded from the caller; `listen_pid` lives until exec.
     unsafe { hand_over_listen_pid(envp, pidone, me, &mut listen_pid) };
+    if prepare(me, inherited).is_err() {
+        return 1;
+    }
     // SAFETY: forwarded from the caller.
     let e = unsafe { execvp(argv, envp) };
     log::line(Level::Fatal, |l| {

@@ -410,7 +410,9 @@ fn orphan_churn(inits: &[Init], app: &str) -> Result<Vec<Metric>> {
     let mut wakeups = vec![Vec::new(); inits.len()];
     let mut left = vec![Vec::new(); inits.len()];
     let samples = rounds(inits, 3, |init| {
-        let mut run = AsPid1::start(init, &[app, "orphans", &N.to_string()], Stdio::null())?;
+        // The program stays after its report, so that the init is still there to be read.
+        let script = format!("\"$0\" orphans {N}; exec sleep 60");
+        let mut run = AsPid1::start(init, &["/bin/sh", "-c", &script, app], Stdio::null())?;
         let (cpu, switches) = (run.cpu_ns()?, run.switches()?);
         let report = run.line()?;
         let index = inits.iter().position(|i| i.name == init.name).unwrap_or(0);

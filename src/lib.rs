@@ -5,6 +5,10 @@
 
 #![cfg_attr(not(test), no_std)]
 
+/// This machine's architecture, one file each, all giving the same three things: `CLONE_FORK_ARGS`,
+/// clone(2)'s first two arguments for a plain fork (their order differs); `syscall4`, one system call with
+/// up to four arguments, whose result is raw but for errors, which come back as negated errnos everywhere;
+/// and `start_instructions!`, the body of `_start`, which hands the kernel's initial stack to `{entry}`.
 #[cfg_attr(target_arch = "x86_64", path = "arch/x86_64.rs")]
 #[cfg_attr(target_arch = "aarch64", path = "arch/aarch64.rs")]
 #[cfg_attr(target_arch = "arm", path = "arch/arm.rs")]

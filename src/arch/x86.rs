@@ -9,14 +9,11 @@
 
 use core::arch::asm;
 
-/// clone(2)'s first two arguments for a plain fork: the flags (SIGCHLD, the exit signal), then no stack.
+/// Flags (SIGCHLD, the exit signal), then no stack.
 pub const CLONE_FORK_ARGS: [usize; 2] = [linux_raw_sys::general::SIGCHLD as usize, 0];
 
-/// One system call with up to four arguments; the raw result, a negated errno on failure.
-///
 /// # Safety
-/// The arguments are what system call `nr` expects: every pointer among them valid for what the kernel
-/// reads or writes through it, for the duration of the call.
+/// The arguments are what system call `nr` expects, every pointer valid for the call's duration.
 pub unsafe fn syscall4(nr: u32, a: usize, b: usize, c: usize, d: usize) -> isize {
     let ret: isize;
     // SAFETY: this architecture's convention (above); esi leaves as it came. The caller vouches for the
@@ -28,8 +25,7 @@ pub unsafe fn syscall4(nr: u32, a: usize, b: usize, c: usize, d: usize) -> isize
     ret
 }
 
-/// `_start`'s instructions, which `start.rs` makes the process entry: they hand the kernel's initial stack to
-/// `{entry}`, an `extern "C" fn(*mut usize) -> !`.
+/// `_start`'s instructions (`start.rs`).
 #[macro_export]
 macro_rules! start_instructions {
     () => {

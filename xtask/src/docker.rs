@@ -67,10 +67,17 @@ pub fn docker(built: &Dist) -> Result<(usize, usize)> {
             e2e::stopped_at_once_with(&docker, &["--init", "-e", "PIDONE_EXPECT=143", BARE, "/app", "sleep"], 0)
         }),
         ("docker run --init -e TINI_KILL_PROCESS_GROUP=1: docker stop reaches the helper in the group too", &|| {
-            let args = ["--init", "-e", "TINI_KILL_PROCESS_GROUP=1", BARE, "/app", "family"];
-            let (code, logs, _) = docker.start(&args)?.stop()?;
+            // PIDONE_WAIT_ALL keeps the container until the helper has finished: without the group's TERM,
+            // it would wait for docker's SIGKILL, 10 s later.
+            let group = ["-e", "TINI_KILL_PROCESS_GROUP=1", "-e", "PIDONE_WAIT_ALL=1"];
+            let (code, logs, took) =
+                docker.start(&[&["--init"][..], &group, &[BARE, "/app", "family"]].concat())?.stop()?;
             expect_eq(&code, &0, "exit code")?;
-            expect_contains(&logs, "helper cleaned up\n")
+            expect_contains(&logs, "helper cleaned up\n")?;
+            if took > Duration::from_secs(5) {
+                return Err(format!("stop took {took:?}: the helper never got TERM"));
+            }
+            Ok(())
         }),
         ("docker run --init: orphans made inside the container are reaped", &|| {
             expect_eq(

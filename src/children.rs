@@ -3,7 +3,8 @@
 
 use crate::exit_code::Ending;
 use crate::log::{self, Fatal, Level};
-use rustix::fs::{self, Mode, OFlags};
+use crate::sys;
+use linux_raw_sys::general::{O_CLOEXEC, O_RDONLY};
 use rustix::io::Errno;
 use rustix::process::{self, Pid, WaitOptions};
 
@@ -48,7 +49,7 @@ pub fn reap(main: Option<Pid>, warn_reaped: bool) -> Result<Reaped, Fatal> {
 
 /// Calls `visit` for each of pidone's current children.
 pub fn each(mut visit: impl FnMut(Pid)) -> Result<(), Errno> {
-    let list = fs::open(c"/proc/thread-self/children", OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())?;
+    let list = sys::open(c"/proc/thread-self/children", O_RDONLY | O_CLOEXEC)?;
     // The file is space-separated pids; a pid may straddle two reads.
     let mut buf = [0u8; 512];
     let mut pid = 0i32;

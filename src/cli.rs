@@ -23,7 +23,7 @@ macro_rules! usage_head {
             "Usage: pidone [OPTIONS] [--] PROGRAM [ARGS] | pidone -P [OPTIONS] | pidone --version\n",
             "Runs PROGRAM under the supervision of a valid init process: passes it every signal,\n",
             "reaps zombies, exits with its status (128+N if killed by signal N).\n",
-            "  -s            be a child subreaper (when not PID 1)\n",
+            "  -s            tini's, for a subreaper: pidone is one when not PID 1\n",
             "  -g            signal PROGRAM's process group\n",
             "  -p SIGNAL     get SIGNAL when pidone's parent dies\n",
             "  -e CODE       exit 0 when PROGRAM exits with CODE\n",
@@ -48,7 +48,6 @@ const VARIABLES: &[u8] = USAGE.as_bytes().split_at(usage_head!().len()).1.split_
 pub struct Config {
     /// 0 silent but fatal errors, 1 warnings (default), 2 info, 3 debug, 4 trace.
     pub verbosity: u32,
-    pub subreaper: bool,
     /// Signal the child's process group rather than the child.
     pub group: bool,
     pub warn_reaped: bool,
@@ -66,7 +65,6 @@ impl Default for Config {
     fn default() -> Config {
         Config {
             verbosity: 1,
-            subreaper: false,
             group: false,
             warn_reaped: false,
             parent_death_signal: None,
@@ -166,7 +164,8 @@ where
                 b'h' => return Ok((config, Action::Help)),
                 b'l' => return Ok((config, Action::License)),
                 b'v' => config.verbosity = config.verbosity.saturating_add(1),
-                b's' => config.subreaper = true,
+                // tini's -s: pidone is a subreaper by itself whenever it is not PID 1.
+                b's' => {}
                 b'g' => config.group = true,
                 b'w' => config.warn_reaped = true,
                 b'P' => config.pause = true,
@@ -218,7 +217,7 @@ impl Config {
             let Some((index, name)) = words(VARIABLES).enumerate().find(|&(_, v)| v == name) else { continue };
             let bad = |value| Error::BadValue(name, value);
             match index {
-                0 => self.subreaper = true,
+                0 => {} // TINI_SUBREAPER, as -s
                 1 => self.group = true,
                 2 => self.verbosity = verbosity(value),
                 3 => self.pause = true,
@@ -342,7 +341,7 @@ mod tests {
     #[test]
     fn flags_combine() {
         let (c, _) = run(&["-gsvvvw", "x"]).unwrap();
-        assert_eq!((c.group, c.subreaper, c.verbosity, c.warn_reaped), (true, true, 4, true));
+        assert_eq!((c.group, c.verbosity, c.warn_reaped), (true, 4, true));
         let (c, _) = run(&["-ve143", "-e", "0", "x"]).unwrap();
         assert_eq!(c.verbosity, 2);
         assert_eq!((c.expected.remap(143), c.expected.remap(0), c.expected.remap(1)), (0, 0, 1));
@@ -415,7 +414,8 @@ mod tests {
         let variables: Vec<&[u8]> = words(VARIABLES).collect();
         type IsSet = fn(&Config) -> bool;
         let settings: [(&str, IsSet); 10] = [
-            ("1", |c| c.subreaper),
+            // Accepted as tini's, with nothing to do: pidone is a subreaper by itself.
+            ("1", |c| *c == Config::default()),
             ("1", |c| c.group),
             ("3", |c| c.verbosity == 3),
             ("1", |c| c.pause),
@@ -464,7 +464,7 @@ mod tests {
     fn environment() {
         let (c, _) =
             with_env(&["x"], &["TINI_SUBREAPER=", "PATH=/bin", "TINI_KILL_PROCESS_GROUP=0", "NOEQUALS"]).unwrap();
-        assert!(c.subreaper && c.group);
+        assert!(c.group);
         for (value, want) in [
             ("3", 3),
             ("0", 0),

@@ -26,6 +26,7 @@ pub mod log;
 mod shutdown;
 mod signals;
 mod spawn;
+mod stderr;
 mod supervise;
 pub mod sys;
 
@@ -87,13 +88,9 @@ unsafe fn init(argv: *mut *const u8, envp: *mut *const u8) -> Result<u8, Fatal> 
         process::set_parent_process_death_signal(Some(signal))
             .map_err(|e| log::fatal(b"Failed to set up parent death signal", e))?;
     }
-    if config.subreaper {
-        process::set_child_subreaper(Some(me)).map_err(|e| log::fatal(b"Failed to register as child subreaper", e))?;
-        log::note(Level::Trace, b"Registered as child subreaper");
-    }
     let as_init = me == Pid::INIT;
     if !as_init {
-        warn_if_not_a_reaper();
+        become_subreaper(me);
     }
     let child = match program {
         // SAFETY: `program` < argc (cli::parse saw an argument there) and >= 1, as spawn requires; argv
@@ -107,7 +104,7 @@ unsafe fn init(argv: *mut *const u8, envp: *mut *const u8) -> Result<u8, Fatal> 
     };
     // The descriptors pidone inherited beyond stdio are the program's now (it has its own copies). Held
     // here, a pipe's reader would not see EOF, nor a socket close, when the program lets go of them.
-    sys::close_from(3);
+    sys::close_inherited(stderr::own_descriptor());
     let code = supervise::supervise(child, &config)?;
     shutdown::finish(&config, as_init);
     Ok(code)
@@ -137,19 +134,21 @@ fn usage_error(e: Error) -> Fatal {
         Error::BadValue(..) => &mut line,
     };
     let fatal = line.send_fatal();
-    log::stderr(cli::USAGE.as_bytes());
+    stderr::write(cli::USAGE.as_bytes());
     fatal
 }
 
-/// Orphans are re-parented to PID 1 or to the nearest subreaper; anywhere else pidone cannot reap them.
-fn warn_if_not_a_reaper() {
-    // An error reading the attribute (only very old kernels) counts as "registered": no warning.
-    if let Ok(None) = process::child_subreaper() {
-        log::note(
-            Level::Warn,
-            b"pidone is not PID 1 nor a child subreaper, so zombie reaping won't work: \
-              run it as PID 1, or with -s or TINI_SUBREAPER",
-        );
+/// Orphans are re-parented to PID 1 or to the nearest subreaper. Below another init (a shared PID
+/// namespace, `init: true` over an image's own init, a runtime without PID namespaces), pidone makes
+/// itself one, asked (`-s`) or not, so that its program's orphans come back to it and are reaped. Where
+/// that is refused (AWS Lambda answers EPERM), the program still runs.
+fn become_subreaper(me: Pid) {
+    match process::set_child_subreaper(Some(me)) {
+        Ok(()) => log::note(Level::Trace, b"Registered as child subreaper"),
+        Err(e) => log::line(Level::Warn, |l| {
+            l.text(b"pidone is not PID 1 and cannot be a child subreaper (").errno(e);
+            l.text(b"), so zombie reaping won't work: run it as PID 1");
+        }),
     }
 }
 

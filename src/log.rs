@@ -1,11 +1,10 @@
 //! Diagnostics: `[LEVEL pidone (PID)] message` lines, all on stderr (never mixed into the child's stdout),
-//! each built in a fixed buffer and written with one write(2); and `Fatal`, the proof that a fatal error
-//! was reported.
+//! each built in a fixed buffer and written at once or not at all (`stderr.rs`); and `Fatal`, the proof
+//! that a fatal error was reported.
 
 use core::mem::MaybeUninit;
 use core::sync::atomic::{AtomicI32, AtomicU32, Ordering};
 use core::{ptr, slice};
-use rustix::fd::BorrowedFd;
 use rustix::io::Errno;
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
@@ -149,14 +148,24 @@ impl Line {
         unsafe { slice::from_raw_parts(self.buf.as_ptr().cast(), self.len) }
     }
 
-    /// Ends the line and writes it to stderr. A closed or broken stderr loses the message, nothing more.
+    /// Ends the line and writes it to stderr, saying how many lines before it were lost to a full stderr,
+    /// if any. A line stderr cannot take at once is dropped (`stderr.rs`).
     pub fn send(&mut self) {
+        match crate::stderr::dropped() {
+            0 => {}
+            1 => {
+                self.text(b" (1 line dropped: stderr full)");
+            }
+            n => {
+                self.text(b" (").number(n).text(b" lines dropped: stderr full)");
+            }
+        }
         // `text` always leaves this last byte free.
         if let Some(end) = self.buf.get_mut(self.len) {
             *end = MaybeUninit::new(b'\n');
             self.len += 1;
         }
-        stderr(self.as_bytes());
+        crate::stderr::write(self.as_bytes());
     }
 
     /// Sends a line that reports a fatal error (a usage error, say), and says so.
@@ -201,29 +210,12 @@ fn describe(errno: i32) -> Option<&'static [u8]> {
     None
 }
 
-/// Prints `bytes` on stdout (help, license, version).
+/// Prints `bytes` on stdout (help, license, version): one blocking write(2), which a pipe or a terminal
+/// takes whole (pidone has no signal handler that could cut it short). Closed, stdout loses them.
 pub fn stdout(bytes: &[u8]) {
     // SAFETY: fd 1 is only borrowed for write(2); if pidone was started with it closed, the write fails
-    // with EBADF and the bytes are dropped.
-    write_all(unsafe { rustix::stdio::stdout() }, bytes);
-}
-
-/// Prints `bytes` on stderr (diagnostics, usage errors).
-pub fn stderr(bytes: &[u8]) {
-    // SAFETY: as for stdout, with fd 2.
-    write_all(unsafe { rustix::stdio::stderr() }, bytes);
-}
-
-/// Writes all of `bytes`, retrying short writes; gives up silently on an error.
-fn write_all(fd: BorrowedFd<'_>, mut bytes: &[u8]) {
-    while !bytes.is_empty() {
-        match rustix::io::write(fd, bytes) {
-            Ok(0) => return,
-            Ok(n) => bytes = bytes.get(n..).unwrap_or_default(),
-            Err(Errno::INTR) => {}
-            Err(_) => return,
-        }
-    }
+    // with EBADF.
+    let _ = rustix::io::write(unsafe { rustix::stdio::stdout() }, bytes);
 }
 
 #[cfg(test)]

@@ -17,6 +17,11 @@ pub struct SigSet(pub u64);
 impl SigSet {
     pub const EMPTY: SigSet = SigSet(0);
 
+    /// The set of `sig` alone.
+    pub const fn of(sig: u32) -> SigSet {
+        SigSet(bit(sig))
+    }
+
     /// What pidone blocks and waits for: everything that can be blocked. SIGCHLD means "reap"; every other
     /// one is forwarded, including SIGTTIN, SIGTTOU and the fault signals when another process sends them
     /// (a real fault is forced through by the kernel even when blocked).

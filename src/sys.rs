@@ -6,11 +6,14 @@
 
 use crate::arch::{self, syscall4};
 use crate::signals::SigSet;
+use core::ffi::CStr;
 use core::time::Duration;
 use linux_raw_sys::general::{
-    __NR_clone, __NR_close_range, __NR_execve, __NR_exit_group, __NR_rt_sigaction, __NR_rt_sigprocmask,
-    __kernel_sighandler_t, __kernel_timespec, CLOCK_MONOTONIC, SIG_SETMASK, kernel_sigaction,
+    __NR_clone, __NR_close_range, __NR_execve, __NR_exit_group, __NR_lseek, __NR_openat, __NR_rt_sigaction,
+    __NR_rt_sigprocmask, __kernel_sighandler_t, __kernel_timespec, AT_FDCWD, CLOCK_MONOTONIC, POLLOUT, SEEK_CUR,
+    SIG_SETMASK, kernel_sigaction, pollfd,
 };
+use rustix::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 use rustix::io::Errno;
 use rustix::process::Pid;
 
@@ -64,11 +67,40 @@ pub fn set_signal_mask(mask: &SigSet) -> SigSet {
     old
 }
 
-/// close_range(2) from `first` on: closes every descriptor from there up. Errors are ignored: a kernel
-/// older than 5.9 answers ENOSYS, and pidone then keeps them, as every init before 5.9 did.
-pub fn close_from(first: u32) {
-    // SAFETY: close_range takes plain integers.
-    unsafe { syscall4(__NR_close_range, first as usize, u32::MAX as usize, 0, 0) };
+/// close_range(2) on every descriptor from 3 up, but `keep`. Errors are ignored: a kernel older than 5.9
+/// answers ENOSYS (a seccomp profile older than it, EPERM), and pidone then keeps them, as every init
+/// before 5.9 did.
+pub fn close_inherited(keep: Option<u32>) {
+    let close = |first: u32, last: u32| {
+        // SAFETY: close_range takes plain integers.
+        unsafe { syscall4(__NR_close_range, first as usize, last as usize, 0, 0) };
+    };
+    match keep {
+        Some(fd) => {
+            if fd > 3 {
+                close(3, fd - 1);
+            }
+            close(fd + 1, u32::MAX);
+        }
+        None => close(3, u32::MAX),
+    }
+}
+
+/// openat(2) relative to the working directory: a descriptor of pidone's own. (rustix's open takes any
+/// kind of path, which costs it 200 bytes more.)
+pub fn open(path: &CStr, flags: u32) -> Result<OwnedFd, Errno> {
+    // SAFETY: `path` is NUL-terminated; openat reads nothing else.
+    let fd = result(unsafe { syscall4(__NR_openat, AT_FDCWD as usize, path.as_ptr() as usize, flags as usize, 0) })?;
+    // SAFETY: the kernel just gave this descriptor, to nobody else.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd as i32) })
+}
+
+/// Whether `fd` is a stream (a pipe, FIFO, socket or terminal), which lseek(2) answers with ESPIPE, and
+/// not a file a write never waits on.
+pub fn is_stream(fd: BorrowedFd<'_>) -> bool {
+    // SAFETY: lseek takes plain integers; a position of 0 from the current one moves nothing.
+    let ret = unsafe { syscall4(__NR_lseek, fd.as_raw_fd() as usize, 0, SEEK_CUR as usize, 0) };
+    ret == -(Errno::SPIPE.raw_os_error() as isize)
 }
 
 /// A signal's disposition, as rt_sigaction(2) reads and writes it.
@@ -117,21 +149,25 @@ pub fn set_disposition(sig: u32, new: &Disposition) -> Disposition {
 /// times are all relative and its clock monotonic, so 32 bits of seconds stay right past 2038.
 #[cfg(target_pointer_width = "64")]
 mod time_calls {
-    use linux_raw_sys::general::{__NR_clock_gettime, __NR_rt_sigtimedwait};
+    use linux_raw_sys::general::{__NR_clock_gettime, __NR_ppoll, __NR_rt_sigtimedwait};
     pub const SIGTIMEDWAIT: [u32; 2] = [__NR_rt_sigtimedwait; 2];
     pub const CLOCK_GETTIME: [u32; 2] = [__NR_clock_gettime; 2];
+    pub const PPOLL: [u32; 2] = [__NR_ppoll; 2];
 }
 #[cfg(target_pointer_width = "32")]
 mod time_calls {
     use linux_raw_sys::general::{
-        __NR_clock_gettime, __NR_clock_gettime64, __NR_rt_sigtimedwait, __NR_rt_sigtimedwait_time64,
+        __NR_clock_gettime, __NR_clock_gettime64, __NR_ppoll, __NR_ppoll_time64, __NR_rt_sigtimedwait,
+        __NR_rt_sigtimedwait_time64,
     };
     pub const SIGTIMEDWAIT: [u32; 2] = [__NR_rt_sigtimedwait_time64, __NR_rt_sigtimedwait];
     pub const CLOCK_GETTIME: [u32; 2] = [__NR_clock_gettime64, __NR_clock_gettime];
+    pub const PPOLL: [u32; 2] = [__NR_ppoll_time64, __NR_ppoll];
 }
 
-/// On a 32-bit architecture, the kernel answered a time64 call with ENOSYS (it is older than 5.1): the
-/// classic calls from then on, as musl does.
+/// On a 32-bit architecture, a time64 call was answered ENOSYS (a kernel older than 5.1) or EPERM (a
+/// seccomp profile older than them: Docker's before 20.10 answers EPERM for any call it does not list,
+/// and none of these calls fails with EPERM for another reason): the classic calls from then on.
 #[cfg(target_pointer_width = "32")]
 static CLASSIC_TIME: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
 
@@ -148,7 +184,8 @@ fn timed(calls: [u32; 2], ts: Option<&mut __kernel_timespec>, call: impl Fn(u32,
         let mut ts = ts;
         if !CLASSIC_TIME.load(Relaxed) {
             let ret = call(calls[0], ts.as_deref_mut().map_or(0, |t| t as *mut __kernel_timespec as usize));
-            if ret != -(Errno::NOSYS.raw_os_error() as isize) {
+            let unavailable = |e: Errno| ret == -(e.raw_os_error() as isize);
+            if !unavailable(Errno::NOSYS) && !unavailable(Errno::PERM) {
                 return ret;
             }
             CLASSIC_TIME.store(true, Relaxed);
@@ -173,6 +210,18 @@ pub fn wait_signal(set: &SigSet, timeout: Option<Duration>) -> Result<u32, Errno
     let ret =
         timed(time_calls::SIGTIMEDWAIT, timespec.as_mut(), |nr, ts| unsafe { syscall4(nr, set, 0, ts, SIGSET_SIZE) });
     result(ret).map(|sig| sig as u32)
+}
+
+/// ppoll(2) with a zero timeout: whether `fd` can take a write now (no, on any error). rustix's poll would
+/// pick the classic call first on 32-bit architectures; this one follows the rest of pidone's time calls.
+pub fn writable(fd: BorrowedFd<'_>) -> bool {
+    let mut poll = pollfd { fd: fd.as_raw_fd(), events: POLLOUT as _, revents: 0 };
+    let poll = &mut poll as *mut pollfd as usize;
+    let mut zero = __kernel_timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: one live pollfd (the kernel writes its `revents`, a plain integer) and a live timespec of
+    // the call's layout; no signal mask (NULL), so the kernel reads no set size.
+    let ready = timed(time_calls::PPOLL, Some(&mut zero), |nr, ts| unsafe { syscall4(nr, poll, 1, ts, 0) });
+    ready == 1
 }
 
 /// clock_gettime(2) on CLOCK_MONOTONIC, in nanoseconds: a plain integer, because Duration's arithmetic

@@ -4,28 +4,6 @@ mod common;
 use common::*;
 use std::time::{Duration, Instant};
 
-/// Writes the main child's script and returns its path: it starts a grandchild and exits 7 at once.
-/// The grandchild writes its pid, then either cleans up on TERM (writes `cleaned`, exits) or ignores
-/// TERM; either way it would live 60 s.
-fn family(t: &TempDir, grandchild_handles_term: bool) -> String {
-    let dir = t.path();
-    let on_term = if grandchild_handles_term { format!("echo cleaned > {dir}/cleaned; exit 0") } else { String::new() };
-    t.write(
-        "family.sh",
-        &format!(
-            r#"/bin/bash -c 'trap "{on_term}" TERM; echo $$ > {dir}/grandchild; sleep 60 & wait $!; wait $!' &
-        while [ ! -s {dir}/grandchild ]; do sleep 0.01; done
-        exit 7"#
-        ),
-    )
-}
-
-fn timed(cmd: std::process::Command) -> (Finished, Duration) {
-    let start = Instant::now();
-    let done = run(cmd);
-    (done, start.elapsed())
-}
-
 #[test]
 fn grace_as_pid_1_ends_early_when_the_rest_cleans_up() {
     let t = TempDir::new("grace-clean");
@@ -50,23 +28,6 @@ fn grace_as_pid_1_kills_what_ignores_term_when_time_is_up() {
     assert!(took < Duration::from_secs(10), "took {took:?}");
     assert!(done.stderr.contains("Grace period over"), "{}", done.stderr);
     assert!(done.stderr.contains("Sent SIGKILL to every other process in the namespace"), "{}", done.stderr);
-}
-
-/// On a 32-bit architecture pidone's time calls come in two families: the time64 ones (Linux 5.1 on, and
-/// the only ones where the kernel has no 32-bit time) and the classic ones (before 5.1). With either
-/// answered ENOSYS by a seccomp filter, `--grace` still keeps time.
-#[test]
-#[ignore = "for a 32-bit x86 build, natively: cargo xtask test runs it against pidone-386"]
-fn grace_keeps_time_with_either_family_of_32_bit_time_calls() {
-    for calls in ["time64", "classic"] {
-        let t = TempDir::new(&format!("grace-{calls}"));
-        let args = ["--grace=1.5", "-e", "7", "-v", "--", "/bin/sh", &family(&t, false)];
-        let (done, took) = timed(as_init_via(&[&testapp(), "enosys", calls], &args));
-        assert_eq!(done.code(), 0, "{calls}: {}", done.stderr);
-        assert!(took >= Duration::from_millis(1500), "{calls}: left after {took:?}, before the grace period ended");
-        assert!(took < Duration::from_secs(10), "{calls}: took {took:?}");
-        assert!(done.stderr.contains("Grace period over"), "{calls}: {}", done.stderr);
-    }
 }
 
 #[test]

@@ -81,15 +81,20 @@ pub fn as_init_via<S: AsRef<OsStr>>(prefix: &[&str], args: &[S]) -> Command {
     cmd
 }
 
-/// As `as_init_via`, for a `prefix` that drops to another uid: pidone runs from a copy in `dir`, opened
-/// up to everyone, because that uid may not reach the checkout (a private temporary clone, say).
-pub fn as_init_via_public_copy<S: AsRef<OsStr>>(dir: &TempDir, prefix: &[&str], args: &[S]) -> Command {
+/// A copy of the program at `path` in `dir`, opened up to everyone: a uid a test drops to may not reach
+/// the checkout (a private temporary clone, say).
+pub fn public_copy(dir: &TempDir, path: impl AsRef<std::path::Path>) -> String {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&dir.0, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let copy = dir.0.join("pidone");
-    std::fs::copy(pidone(), &copy).unwrap();
+    let copy = dir.0.join(path.as_ref().file_name().unwrap());
+    std::fs::copy(path, &copy).unwrap();
+    copy.into_os_string().into_string().unwrap()
+}
+
+/// As `as_init_via`, for a `prefix` that drops to another uid: pidone runs from a public copy in `dir`.
+pub fn as_init_via_public_copy<S: AsRef<OsStr>>(dir: &TempDir, prefix: &[&str], args: &[S]) -> Command {
     let mut argv = pidone_argv();
-    *argv.last_mut().unwrap() = copy.into_os_string();
+    *argv.last_mut().unwrap() = public_copy(dir, pidone()).into();
     let mut cmd = unshare();
     cmd.args(prefix).args(argv).args(args);
     cmd
@@ -123,6 +128,29 @@ pub fn after_parent_death(t: &TempDir, args: &str, env: &[(&str, &str)], trap: &
     let mut cmd = as_init_via(&["/bin/sh", "-c", &outer, "sh"], &[] as &[&str]);
     cmd.envs(env.iter().copied());
     run(cmd)
+}
+
+/// Writes the main child's script and returns its path: it starts a grandchild and exits 7 at once.
+/// The grandchild writes its pid, then either cleans up on TERM (writes `cleaned`, exits) or ignores
+/// TERM; either way it would live 60 s.
+pub fn family(t: &TempDir, grandchild_handles_term: bool) -> String {
+    let dir = t.path();
+    let on_term = if grandchild_handles_term { format!("echo cleaned > {dir}/cleaned; exit 0") } else { String::new() };
+    t.write(
+        "family.sh",
+        &format!(
+            r#"/bin/bash -c 'trap "{on_term}" TERM; echo $$ > {dir}/grandchild; sleep 60 & wait $!; wait $!' &
+        while [ ! -s {dir}/grandchild ]; do sleep 0.01; done
+        exit 7"#
+        ),
+    )
+}
+
+/// Runs to the end, and how long that took.
+pub fn timed(cmd: Command) -> (Finished, Duration) {
+    let start = Instant::now();
+    let done = run(cmd);
+    (done, start.elapsed())
 }
 
 /// The context switches of `pid` so far, voluntary or not: each time it went to sleep or was put aside.
@@ -169,7 +197,12 @@ impl Session {
     }
 
     pub fn start_with_stdin(cmd: &mut Command, stdin: Stdio) -> Session {
-        let mut child = cmd.stdin(stdin).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
+        Session::start_with(cmd, stdin, Stdio::piped())
+    }
+
+    /// Starts `cmd` with these stdin and stderr; stderr is collected only if it is `Stdio::piped()`.
+    pub fn start_with(cmd: &mut Command, stdin: Stdio, stderr: Stdio) -> Session {
+        let mut child = cmd.stdin(stdin).stdout(Stdio::piped()).stderr(stderr).spawn().expect("spawn");
         let (tx, chunks) = channel();
         let mut out = child.stdout.take().unwrap();
         thread::spawn(move || {
@@ -180,13 +213,14 @@ impl Session {
                 }
             }
         });
-        let mut err = child.stderr.take().unwrap();
-        let stderr = thread::spawn(move || {
-            let mut buf = Vec::new();
-            let _ = err.read_to_end(&mut buf);
-            buf
+        let stderr = child.stderr.take().map(|mut err| {
+            thread::spawn(move || {
+                let mut buf = Vec::new();
+                let _ = err.read_to_end(&mut buf);
+                buf
+            })
         });
-        Session { child, chunks, stdout: Vec::new(), stderr: Some(stderr) }
+        Session { child, chunks, stdout: Vec::new(), stderr }
     }
 
     /// Waits until stdout satisfies `done`.
@@ -240,7 +274,7 @@ impl Session {
             if Instant::now() > end {
                 // Ended by force, for what it printed.
                 end_namespace(&mut self.child);
-                let stderr = self.stderr.take().unwrap().join().unwrap();
+                let stderr = self.stderr.take().map(|t| t.join().unwrap()).unwrap_or_default();
                 while let Ok(chunk) = self.chunks.try_recv() {
                     self.stdout.extend(chunk);
                 }
@@ -253,7 +287,7 @@ impl Session {
         while let Ok(chunk) = self.chunks.recv_timeout(end.saturating_duration_since(Instant::now())) {
             self.stdout.extend(chunk);
         }
-        let stderr = self.stderr.take().unwrap().join().unwrap();
+        let stderr = self.stderr.take().map(|t| t.join().unwrap()).unwrap_or_default();
         let raw_stdout = std::mem::take(&mut self.stdout);
         Finished {
             status,

@@ -91,9 +91,9 @@ fn fuzz(seconds: u64) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The integration test that only a 32-bit build under no emulator can run: it filters the time64 or the
+/// The integration test that only a 32-bit build under no emulator can run: it refuses the time64 or the
 /// classic time calls with seccomp, which under qemu-user would see the host's calls, not pidone's.
-const TIME32_TEST: &str = "grace_keeps_time_with_either_family_of_32_bit_time_calls";
+const TIME32_TEST: &str = "refused_32_bit_time_calls_leave_pidone_the_other_family";
 
 fn test() -> Result<ExitCode> {
     setup::packages(&[

@@ -15,9 +15,13 @@
 //! - `burst N`: prints `ready`, waits for a line on stdin, leaves N orphans that exit at once (zombies,
 //!   while the init is stopped), prints `made`, then sleeps
 //! - `exit-at`: prints CLOCK_MONOTONIC in nanoseconds and exits (for timing the way back to the parent)
-//! - `enosys FAMILY PROGRAM ARGS...`: execs PROGRAM under a seccomp filter that answers ENOSYS to one family
-//!   of i386 time calls, `time64` (a kernel built without 32-bit time would answer the classic ones so;
-//!   one older than 5.1, the time64 ones) or `classic`, for testing pidone-386's fallback
+//! - `litter N`: leaves N orphans that exit at once, prints `made`, waits for SIGTERM, prints `cleaned up`,
+//!   then waits for stdin to end (so that its own end comes when the test says) and exits 0
+//! - `refuse ERRNO CALLS PROGRAM ARGS...`: execs PROGRAM under a seccomp filter that answers ERRNO
+//!   (`ENOSYS` or `EPERM`) to CALLS: `time64` (i386's time64 calls and close_range, as a kernel older than
+//!   5.1, or Docker's seccomp profile before 20.10, answers them), `classic` (i386's classic time calls, as
+//!   a kernel built without 32-bit time answers them) or `subreaper` (prctl PR_SET_CHILD_SUBREAPER alone,
+//!   as AWS Lambda answers it), for i386 and x86_64 programs alike
 
 use std::time::Duration;
 
@@ -66,7 +70,8 @@ fn main() {
             unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut now) };
             println!("{}", now.tv_sec as u128 * 1_000_000_000 + now.tv_nsec as u128);
         }
-        "enosys" => enosys(arg(1), &args[2..]),
+        "litter" => litter(arg(1).parse().expect("litter N")),
+        "refuse" => refuse(arg(1), arg(2), &args[3..]),
         other => {
             eprintln!("pidone-testapp: unknown mode {other:?}");
             std::process::exit(2);
@@ -141,34 +146,21 @@ fn burst(n: u32) {
     println!("ready");
     let mut go = String::new();
     let _ = std::io::stdin().read_line(&mut go);
-    for _ in 0..n {
-        // SAFETY: as in `orphans`, but the grandchild exits at once.
-        unsafe {
-            match libc::fork() {
-                0 => {
-                    libc::fork();
-                    libc::_exit(0);
-                }
-                pid if pid > 0 => {
-                    libc::waitpid(pid, std::ptr::null_mut(), 0);
-                }
-                _ => panic!("fork failed"),
-            }
-        }
-    }
+    leave_orphans(n, 0);
     println!("made");
     std::thread::sleep(Duration::from_secs(3600));
 }
 
-fn orphans(n: u32) {
+/// Leaves `n` orphans, each living `micros` microseconds once its parent is gone.
+fn leave_orphans(n: u32, micros: u32) {
     for _ in 0..n {
         // SAFETY: single-threaded here; each child only forks again and exits, the grandchild sleeps
-        // a moment and exits, both with _exit (no atexit handlers, no stdio flush).
+        // (or not) and exits, both with _exit (no atexit handlers, no stdio flush).
         unsafe {
             match libc::fork() {
                 0 => {
-                    if libc::fork() == 0 {
-                        libc::usleep(100_000);
+                    if libc::fork() == 0 && micros > 0 {
+                        libc::usleep(micros);
                     }
                     libc::_exit(0);
                 }
@@ -179,6 +171,10 @@ fn orphans(n: u32) {
             }
         }
     }
+}
+
+fn orphans(n: u32) {
+    leave_orphans(n, 100_000);
     std::thread::sleep(Duration::from_millis(1500));
     let zombies = std::fs::read_dir("/proc")
         .unwrap()
@@ -188,27 +184,68 @@ fn orphans(n: u32) {
     println!("zombies={zombies}");
 }
 
-fn enosys(family: &str, program: &[String]) {
+fn litter(n: u32) {
+    block_term();
+    leave_orphans(n, 0);
+    println!("made");
+    wait_for_term();
+    println!("cleaned up");
+    let _ = std::io::Read::read_to_end(&mut std::io::stdin(), &mut Vec::new());
+}
+
+/// One system call a seccomp filter refuses: the architecture (AUDIT_ARCH_*), its number there, and
+/// the first argument, where only one value of it is refused.
+struct Refused {
+    arch: u32,
+    nr: u32,
+    arg0: Option<u32>,
+}
+
+fn refuse(errno: &str, calls: &str, program: &[String]) {
     use std::os::unix::process::CommandExt;
-    // i386's numbers: clock_gettime64 and rt_sigtimedwait_time64, or clock_gettime and rt_sigtimedwait.
-    let [a, b] = match family {
-        "time64" => [403, 421],
-        "classic" => [265, 177],
-        _ => panic!("enosys time64|classic PROGRAM ARGS..."),
+    const I386: u32 = 0x4000_0003;
+    const X86_64: u32 = 0xc000_003e;
+    let call = |arch, nr| Refused { arch, nr, arg0: None };
+    let errno = match errno {
+        "ENOSYS" => libc::ENOSYS,
+        "EPERM" => libc::EPERM,
+        _ => panic!("refuse ENOSYS|EPERM CALLS PROGRAM ARGS..."),
     };
-    const AUDIT_ARCH_I386: u32 = 0x4000_0003;
+    let refused = match calls {
+        // clock_gettime64, clock_nanosleep_time64, ppoll_time64, rt_sigtimedwait_time64, close_range; and
+        // close_range on x86_64.
+        "time64" => {
+            vec![call(I386, 403), call(I386, 407), call(I386, 414), call(I386, 421), call(I386, 436), call(X86_64, 436)]
+        }
+        // clock_gettime, clock_nanosleep, rt_sigtimedwait.
+        "classic" => vec![call(I386, 265), call(I386, 267), call(I386, 177)],
+        // prctl(PR_SET_CHILD_SUBREAPER, ...); every other prctl still works.
+        "subreaper" => vec![
+            Refused { arch: I386, nr: 172, arg0: Some(libc::PR_SET_CHILD_SUBREAPER as u32) },
+            Refused { arch: X86_64, nr: 157, arg0: Some(libc::PR_SET_CHILD_SUBREAPER as u32) },
+        ],
+        _ => panic!("refuse: CALLS is time64, classic or subreaper"),
+    };
     let op = |code: u16, jt: u8, jf: u8, k: u32| libc::sock_filter { code, jt, jf, k };
     let (load, jump_if_equal, ret) = (0x20, 0x15, 0x06); // BPF_LD|BPF_W|BPF_ABS, BPF_JMP|BPF_JEQ|BPF_K, BPF_RET|BPF_K
-    let filter = [
-        op(load, 0, 0, 4),                        // seccomp_data.arch
-        op(jump_if_equal, 0, 3, AUDIT_ARCH_I386), // not i386: allow
-        op(load, 0, 0, 0),                        // seccomp_data.nr
-        op(jump_if_equal, 2, 0, a),
-        op(jump_if_equal, 1, 0, b),
-        op(ret, 0, 0, 0x7fff_0000),                       // SECCOMP_RET_ALLOW
-        op(ret, 0, 0, 0x0005_0000 | libc::ENOSYS as u32), // SECCOMP_RET_ERRNO
-    ];
-    let program_of_filter = libc::sock_fprog { len: filter.len() as u16, filter: filter.as_ptr().cast_mut() };
+    // Offsets in seccomp_data: nr, arch, then the arguments (the low half of the first, little-endian).
+    let (nr, arch, arg0) = (0, 4, 16);
+    let mut filter = Vec::new();
+    for r in &refused {
+        // Each rule skips to the next one as soon as something does not match.
+        let checks = if r.arg0.is_some() { 3 } else { 2 };
+        filter.push(op(load, 0, 0, arch));
+        filter.push(op(jump_if_equal, 0, 2 * checks - 1, r.arch));
+        filter.push(op(load, 0, 0, nr));
+        filter.push(op(jump_if_equal, 0, 2 * checks - 3, r.nr));
+        if let Some(value) = r.arg0 {
+            filter.push(op(load, 0, 0, arg0));
+            filter.push(op(jump_if_equal, 0, 1, value));
+        }
+        filter.push(op(ret, 0, 0, 0x0005_0000 | errno as u32)); // SECCOMP_RET_ERRNO
+    }
+    filter.push(op(ret, 0, 0, 0x7fff_0000)); // SECCOMP_RET_ALLOW
+    let program_of_filter = libc::sock_fprog { len: filter.len() as u16, filter: filter.as_mut_ptr() };
     // SAFETY: plain prctl calls; the filter outlives them (the kernel copies it).
     unsafe {
         assert_eq!(libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0, "PR_SET_NO_NEW_PRIVS");

@@ -6,6 +6,19 @@ pub fn words(list: &'static [u8]) -> impl Iterator<Item = &'static [u8]> {
     list.split(|&c| c == b' ')
 }
 
+/// How many words a space-separated list has: for checks at compile time only (its indexing could panic).
+pub const fn count_words(list: &[u8]) -> usize {
+    let mut count = 1;
+    let mut i = 0;
+    while i < list.len() {
+        if list[i] == b' ' {
+            count += 1;
+        }
+        i += 1;
+    }
+    count
+}
+
 /// `s` cut at its first `separator`, which neither part keeps.
 pub fn split_once(s: &[u8], separator: u8) -> Option<(&[u8], &[u8])> {
     let at = s.iter().position(|&c| c == separator)?;

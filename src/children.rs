@@ -1,7 +1,7 @@
 //! pidone's children: reaping the zombies among them (wait4), and listing the living ones from
 //! /proc/thread-self/children (pidone has one thread, so that is all of them) for `--grace`.
 
-use crate::exit_code::Ending;
+use crate::ending::Ending;
 use crate::log::{self, Fatal, Level};
 use crate::sys;
 use linux_raw_sys::general::{O_CLOEXEC, O_RDONLY};
@@ -9,14 +9,14 @@ use rustix::io::Errno;
 use rustix::process::{self, Pid, WaitOptions};
 
 pub struct Reaped {
-    /// How the main child ended, if it was among the reaped.
-    pub main: Option<Ending>,
+    /// How the program ended, if it was among the reaped.
+    pub program: Option<Ending>,
     /// wait4 said ECHILD: pidone has no children left, so (as PID 1 or a subreaper) no descendants either.
     pub none_left: bool,
 }
 
-/// Reaps every zombie there is (one SIGCHLD may stand for many), noting whether `main` was one of them.
-pub fn reap(main: Option<Pid>, warn_reaped: bool) -> Result<Reaped, Fatal> {
+/// Reaps every zombie there is (one SIGCHLD may stand for many), noting whether `program` was one of them.
+pub fn reap(program: Option<Pid>, warn_reaped: bool) -> Result<Reaped, Fatal> {
     let mut ending = None;
     loop {
         match process::wait(WaitOptions::NOHANG) {
@@ -25,7 +25,7 @@ pub fn reap(main: Option<Pid>, warn_reaped: bool) -> Result<Reaped, Fatal> {
                 log::line(Level::Debug, |l| {
                     l.text(b"Reaped child with pid: '").number(raw_pid).text(b"'");
                 });
-                if Some(pid) == main {
+                if Some(pid) == program {
                     ending = Some(Ending::from_wait_status(status.as_raw() as u32));
                 } else if warn_reaped {
                     log::line(Level::Warn, |l| {
@@ -35,11 +35,11 @@ pub fn reap(main: Option<Pid>, warn_reaped: bool) -> Result<Reaped, Fatal> {
             }
             Ok(None) => {
                 log::note(Level::Trace, b"No child to reap");
-                return Ok(Reaped { main: ending, none_left: false });
+                return Ok(Reaped { program: ending, none_left: false });
             }
             Err(Errno::CHILD) => {
                 log::note(Level::Trace, b"No child to wait");
-                return Ok(Reaped { main: ending, none_left: true });
+                return Ok(Reaped { program: ending, none_left: true });
             }
             Err(Errno::INTR) => {}
             Err(e) => return Err(log::fatal(b"Error while waiting for pids", e)),

@@ -1,13 +1,32 @@
-//! The command line and the TINI_* variables, parsed as tini parses them, but stopping at the first
-//! non-option like POSIX getopt (no glibc permutation: `pidone ls -la` runs `ls -la`).
+//! The command line and pidone's variables (`TINI_*`, `PIDONE_*`) → `Config` and `Action`, parsed as tini's
+//! getopt parses its command line, but stopping at the first non-option like POSIX getopt (no glibc
+//! permutation: `pidone ls -la` runs `ls -la`).
+//!
+//! Long options and variables are found by their place in a space-separated list of their names (one
+//! string, not a table of slices: a fraction of the bytes), whose order is their enum's.
 
-use crate::bytes::{number, split_once, words};
-use crate::exit_code::Expected;
+use crate::bytes::{count_words, number, split_once, words};
+use crate::ending::Expected;
 use crate::signals::Rewrites;
 use core::time::Duration;
 
-/// The variables pidone reads, in the order `apply_env` matches them; the usage's last line.
-macro_rules! variables {
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum LongOption {
+    Grace,
+    Rewrite,
+    Pause,
+    WaitAll,
+}
+
+impl LongOption {
+    const IN_ORDER: [LongOption; 4] = [LongOption::Grace, LongOption::Rewrite, LongOption::Pause, LongOption::WaitAll];
+    const NAMES: &[u8] = b"grace rewrite pause wait-all";
+}
+
+const _: () = assert!(count_words(LongOption::NAMES) == LongOption::IN_ORDER.len());
+
+/// The variables pidone reads, in the order of `Variable::IN_ORDER`; the usage's last line.
+macro_rules! variable_names {
     () => {
         "TINI_SUBREAPER TINI_KILL_PROCESS_GROUP TINI_VERBOSITY PIDONE_PAUSE PIDONE_GRACE PIDONE_REWRITE \
          PIDONE_EXPECT PIDONE_PARENT_DEATH PIDONE_WARN_REAPED PIDONE_WAIT_ALL"
@@ -39,23 +58,58 @@ macro_rules! usage_head {
     };
 }
 
-pub const USAGE: &str = concat!(usage_head!(), variables!(), "\n");
+pub const USAGE: &str = concat!(usage_head!(), variable_names!(), "\n");
 
-/// The variables' names, matched by their position: the bytes of the usage's last line, stored once.
-const VARIABLES: &[u8] = USAGE.as_bytes().split_at(usage_head!().len()).1.split_at(variables!().len()).0;
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Variable {
+    Subreaper,
+    KillProcessGroup,
+    Verbosity,
+    Pause,
+    Grace,
+    Rewrite,
+    Expect,
+    ParentDeath,
+    WarnReaped,
+    WaitAll,
+}
+
+impl Variable {
+    const IN_ORDER: [Variable; 10] = [
+        Variable::Subreaper,
+        Variable::KillProcessGroup,
+        Variable::Verbosity,
+        Variable::Pause,
+        Variable::Grace,
+        Variable::Rewrite,
+        Variable::Expect,
+        Variable::ParentDeath,
+        Variable::WarnReaped,
+        Variable::WaitAll,
+    ];
+    /// The bytes of the usage's last line: each name is stored once.
+    const NAMES: &[u8] = USAGE.as_bytes().split_at(usage_head!().len()).1.split_at(variable_names!().len()).0;
+}
+
+const _: () = assert!(count_words(Variable::NAMES) == Variable::IN_ORDER.len());
+
+/// Where `name` stands in `names`, and the name as `names` holds it.
+fn find(names: &'static [u8], name: &[u8]) -> Option<(usize, &'static [u8])> {
+    words(names).enumerate().find(|&(_, word)| word == name)
+}
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct Config {
     /// 0 silent but fatal errors, 1 warnings (default), 2 info, 3 debug, 4 trace.
     pub verbosity: u32,
-    /// Signal the child's process group rather than the child.
+    /// Signal the program's process group rather than the program.
     pub group: bool,
     pub warn_reaped: bool,
     pub parent_death_signal: Option<u32>,
     pub expected: Expected,
-    /// How long the rest of the tree gets between SIGTERM and SIGKILL once the main child is gone.
+    /// How long the rest of the tree gets between SIGTERM and SIGKILL once the program is gone.
     pub grace: Option<Duration>,
-    /// Once the main child is gone, wait for the rest of the tree to end.
+    /// Once the program is gone, wait for the rest of the tree to end.
     pub wait_all: bool,
     pub rewrites: Rewrites,
     pause: bool,
@@ -79,9 +133,9 @@ impl Default for Config {
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Action {
-    /// Run the program whose name is argument number `program` (counting argv[0] as 0).
+    /// Run the program whose name is argv[at].
     Run {
-        program: usize,
+        at: usize,
     },
     /// No program: only reap, until TERM or INT.
     Pause,
@@ -103,6 +157,23 @@ pub enum Error<'a> {
     PauseWithProgram,
 }
 
+/// argv after argv[0], and the number of the next word (argv[0] is 0).
+struct Args<I> {
+    words: I,
+    next: usize,
+}
+
+impl<'a, I: Iterator<Item = &'a [u8]> + Clone> Args<I> {
+    fn peek(&self) -> Option<&'a [u8]> {
+        self.words.clone().next()
+    }
+
+    fn take(&mut self) -> Option<&'a [u8]> {
+        self.next += 1;
+        self.words.next()
+    }
+}
+
 /// Parses argv (argv[0] included), then the environment. Options come first; `--` ends them; the first
 /// non-option is the program. `-h` and `-l` act as soon as they are met, like tini's getopt loop.
 pub fn parse<'a, A, E>(argv: A, env: E) -> Result<(Config, Action), Error<'a>>
@@ -111,82 +182,27 @@ where
     A::IntoIter: Clone,
     E: IntoIterator<Item = &'a [u8]>,
 {
-    let mut args = argv.into_iter();
-    args.next();
+    let mut args = Args { words: argv.into_iter(), next: 0 };
+    args.take();
     let mut config = Config::default();
-    let mut peek = args.clone();
-    if peek.next() == Some(b"--version") && peek.next().is_none() {
+    if args.peek() == Some(b"--version") && args.words.clone().nth(1).is_none() {
         return Ok((config, Action::Version));
     }
-    let mut index = 1;
     let has_program = loop {
-        let Some(arg) = args.next() else { break false };
+        let Some(arg) = args.peek() else { break false };
         if arg == b"--" {
-            index += 1;
-            break args.next().is_some();
+            args.take();
+            break args.peek().is_some();
         }
-        let Some((b'-', mut flags)) = arg.split_first() else { break true };
-        if flags.is_empty() {
-            break true; // a lone "-" is a program name, as for getopt
-        }
-        index += 1;
-        if let Some((b'-', long)) = flags.split_first() {
-            // --name, --name=value or --name value
-            let (name, inline) = match split_once(long, b'=') {
-                Some((name, value)) => (name, Some(value)),
-                None => (long, None),
-            };
-            let mut value = |option| match inline {
-                Some(v) => Ok(v),
-                None => {
-                    index += 1;
-                    args.next().ok_or(Error::MissingValue(option))
+        // A word that is not an option, or a lone "-" (as for getopt), is the program.
+        let Some((b'-', flags @ [_, ..])) = arg.split_first() else { break true };
+        args.take();
+        match flags.split_first() {
+            Some((b'-', name)) => long_option(&mut config, arg, name, &mut args)?,
+            _ => {
+                if let Some(action) = short_flags(&mut config, flags, &mut args)? {
+                    return Ok((config, action));
                 }
-            };
-            match words(LONG_OPTIONS).position(|o| o == name) {
-                Some(0) => {
-                    let v = value(b"--grace")?;
-                    config.grace = Some(grace(v).ok_or(Error::BadValue(b"--grace", v))?);
-                }
-                Some(1) => {
-                    let spec = value(b"--rewrite")?;
-                    config.rewrites.add(spec).ok_or(Error::BadValue(b"--rewrite", spec))?;
-                }
-                Some(2) if inline.is_none() => config.pause = true,
-                Some(3) if inline.is_none() => config.wait_all = true,
-                _ => return Err(Error::UnknownLongOption(arg)),
-            }
-            continue;
-        }
-        while let Some((&flag, rest)) = flags.split_first() {
-            flags = rest;
-            match flag {
-                b'h' => return Ok((config, Action::Help)),
-                b'l' => return Ok((config, Action::License)),
-                b'v' => config.verbosity = config.verbosity.saturating_add(1),
-                // tini's -s: pidone is a subreaper by itself whenever it is not PID 1.
-                b's' => {}
-                b'g' => config.group = true,
-                b'w' => config.warn_reaped = true,
-                b'P' => config.pause = true,
-                b'p' | b'e' | b'r' => {
-                    // The value is the rest of this argument (`-pSIGTERM`) or the next one.
-                    let value = if flags.is_empty() {
-                        index += 1;
-                        args.next().ok_or(Error::MissingArgument(flag))?
-                    } else {
-                        core::mem::take(&mut flags)
-                    };
-                    match flag {
-                        b'p' => {
-                            let sig = crate::signals::parse(value).ok_or(Error::BadValue(b"-p", value))?;
-                            config.parent_death_signal = Some(sig);
-                        }
-                        b'e' => config.expected.insert(exit_code(value).ok_or(Error::BadValue(b"-e", value))?),
-                        _ => config.rewrites.add(value).ok_or(Error::BadValue(b"-r", value))?,
-                    }
-                }
-                _ => return Err(Error::UnknownOption(flag)),
             }
         }
     };
@@ -194,50 +210,116 @@ where
     // Pause mode has no program to wait after.
     config.wait_all &= !config.pause;
     match (config.pause, has_program) {
-        (false, true) => Ok((config, Action::Run { program: index })),
+        (false, true) => Ok((config, Action::Run { at: args.next })),
         (true, false) => Ok((config, Action::Pause)),
         (false, false) => Err(Error::NoProgram),
         (true, true) => Err(Error::PauseWithProgram),
     }
 }
 
-// Names are matched by their position in a space-separated list: a fraction of the code that a `match`
-// on byte strings compiles to.
-const LONG_OPTIONS: &[u8] = b"grace rewrite pause wait-all";
+/// `--name`, `--name=value` or `--name value`; `arg` is the whole word.
+fn long_option<'a, I>(config: &mut Config, arg: &'a [u8], name: &'a [u8], args: &mut Args<I>) -> Result<(), Error<'a>>
+where
+    I: Iterator<Item = &'a [u8]> + Clone,
+{
+    let (name, inline) = match split_once(name, b'=') {
+        Some((name, value)) => (name, Some(value)),
+        None => (name, None),
+    };
+    let mut value = |option| inline.or_else(|| args.take()).ok_or(Error::MissingValue(option));
+    match find(LongOption::NAMES, name).and_then(|(i, _)| LongOption::IN_ORDER.get(i)) {
+        Some(LongOption::Grace) => {
+            let v = value(b"--grace")?;
+            config.grace = Some(grace(v).ok_or(Error::BadValue(b"--grace", v))?);
+        }
+        Some(LongOption::Rewrite) => {
+            let spec = value(b"--rewrite")?;
+            config.rewrites.add(spec).ok_or(Error::BadValue(b"--rewrite", spec))?;
+        }
+        Some(LongOption::Pause) if inline.is_none() => config.pause = true,
+        Some(LongOption::WaitAll) if inline.is_none() => config.wait_all = true,
+        _ => return Err(Error::UnknownLongOption(arg)),
+    }
+    Ok(())
+}
+
+/// One word of short flags (`-gsvvv`, `-e143`); a flag's value is the rest of the word or the next one.
+/// `-h` and `-l` are the action to take. (Called once: inlined, its result needs no passing around,
+/// which saves 80 bytes.)
+#[inline(always)]
+fn short_flags<'a, I>(config: &mut Config, mut flags: &'a [u8], args: &mut Args<I>) -> Result<Option<Action>, Error<'a>>
+where
+    I: Iterator<Item = &'a [u8]> + Clone,
+{
+    while let Some((&flag, rest)) = flags.split_first() {
+        flags = rest;
+        match flag {
+            b'h' => return Ok(Some(Action::Help)),
+            b'l' => return Ok(Some(Action::License)),
+            b'v' => config.verbosity = config.verbosity.saturating_add(1),
+            // tini's -s: pidone is a subreaper by itself whenever it is not PID 1.
+            b's' => {}
+            b'g' => config.group = true,
+            b'w' => config.warn_reaped = true,
+            b'P' => config.pause = true,
+            b'p' | b'e' | b'r' => {
+                let value = match core::mem::take(&mut flags) {
+                    [] => args.take().ok_or(Error::MissingArgument(flag))?,
+                    attached => attached,
+                };
+                match flag {
+                    b'p' => {
+                        let sig = crate::signals::parse(value).ok_or(Error::BadValue(b"-p", value))?;
+                        config.parent_death_signal = Some(sig);
+                    }
+                    b'e' => config.expected.insert(expected_code(value).ok_or(Error::BadValue(b"-e", value))?),
+                    _ => config.rewrites.add(value).ok_or(Error::BadValue(b"-r", value))?,
+                }
+            }
+            _ => return Err(Error::UnknownOption(flag)),
+        }
+    }
+    Ok(None)
+}
 
 impl Config {
     /// The variables, read after argv as tini reads its own: TINI_SUBREAPER, TINI_KILL_PROCESS_GROUP,
     /// PIDONE_PAUSE, PIDONE_WARN_REAPED and PIDONE_WAIT_ALL (set at all, even empty, means on, as its
     /// flag does); TINI_VERBOSITY (which replaces the -v count, as tini's does); PIDONE_GRACE and
     /// PIDONE_PARENT_DEATH (the flag wins); PIDONE_REWRITE and PIDONE_EXPECT (comma-separated, added to
-    /// -r and -e). A bad value is an error, whichever wins.
+    /// -r and -e). A bad value is an error, whichever wins; it names the variable.
     fn apply_env<'a>(&mut self, env: impl IntoIterator<Item = &'a [u8]>) -> Result<(), Error<'a>> {
         for var in env {
             let Some((name, value)) = split_once(var, b'=') else { continue };
-            let Some((index, name)) = words(VARIABLES).enumerate().find(|&(_, v)| v == name) else { continue };
+            // The name as the usage holds it, for a bad value's message.
+            let Some((i, name)) = find(Variable::NAMES, name) else { continue };
+            let Some(variable) = Variable::IN_ORDER.get(i) else { continue };
             let bad = |value| Error::BadValue(name, value);
-            match index {
-                0 => {} // TINI_SUBREAPER, as -s
-                1 => self.group = true,
-                2 => self.verbosity = verbosity(value),
-                3 => self.pause = true,
-                4 => {
+            let items = || value.split(|&c| c == b',');
+            match variable {
+                // As -s: nothing to do.
+                Variable::Subreaper => {}
+                Variable::KillProcessGroup => self.group = true,
+                Variable::Verbosity => self.verbosity = verbosity(value),
+                Variable::Pause => self.pause = true,
+                Variable::Grace => {
                     self.grace.get_or_insert(grace(value).ok_or(bad(value))?);
                 }
-                5 | 6 => {
-                    for item in value.split(|&c| c == b',') {
-                        match index {
-                            5 => self.rewrites.add(item),
-                            _ => exit_code(item).map(|code| self.expected.insert(code)),
-                        }
-                        .ok_or(bad(item))?;
+                Variable::Rewrite => {
+                    for item in items() {
+                        self.rewrites.add(item).ok_or(bad(item))?;
                     }
                 }
-                7 => {
+                Variable::Expect => {
+                    for item in items() {
+                        self.expected.insert(expected_code(item).ok_or(bad(item))?);
+                    }
+                }
+                Variable::ParentDeath => {
                     self.parent_death_signal.get_or_insert(crate::signals::parse(value).ok_or(bad(value))?);
                 }
-                8 => self.warn_reaped = true,
-                _ => self.wait_all = true,
+                Variable::WarnReaped => self.warn_reaped = true,
+                Variable::WaitAll => self.wait_all = true,
             }
         }
         Ok(())
@@ -260,7 +342,7 @@ fn grace(s: &[u8]) -> Option<Duration> {
 /// `-e CODE` as tini reads it with strtol: optional leading white space and sign, decimal digits, nothing
 /// after them, 0..=255. The empty string is 0 (strtol's quirk, which tini accepts).
 #[inline(never)]
-fn exit_code(s: &[u8]) -> Option<u8> {
+fn expected_code(s: &[u8]) -> Option<u8> {
     if s.is_empty() {
         return Some(0);
     }
@@ -317,7 +399,7 @@ mod tests {
 
     fn program(args: &[&str]) -> usize {
         match run(args) {
-            Ok((_, Action::Run { program })) => program,
+            Ok((_, Action::Run { at })) => at,
             other => panic!("{args:?}: {other:?}"),
         }
     }
@@ -392,7 +474,7 @@ mod tests {
     #[test]
     fn exit_codes_follow_strtol() {
         for (s, want) in [("", 0), ("0", 0), ("255", 255), (" +7", 7), ("\t42", 42), ("-0", 0), ("007", 7)] {
-            assert_eq!(exit_code(s.as_bytes()), Some(want), "{s:?}");
+            assert_eq!(expected_code(s.as_bytes()), Some(want), "{s:?}");
         }
     }
 
@@ -411,7 +493,7 @@ mod tests {
     /// empty name could match, no word that is a piece of another).
     #[test]
     fn every_word_of_the_packed_lists_means_its_option() {
-        let variables: Vec<&[u8]> = words(VARIABLES).collect();
+        let variables: Vec<&[u8]> = words(Variable::NAMES).collect();
         type IsSet = fn(&Config) -> bool;
         let settings: [(&str, IsSet); 10] = [
             // Accepted as tini's, with nothing to do: pidone is a subreaper by itself.
@@ -440,7 +522,7 @@ mod tests {
         for bad in ["=1", "", "="] {
             assert_eq!(with_env(&["x"], &[bad]).unwrap().0, Config::default(), "{bad:?}");
         }
-        let long: Vec<&[u8]> = words(LONG_OPTIONS).collect();
+        let long: Vec<&[u8]> = words(LongOption::NAMES).collect();
         assert_eq!(long, [&b"grace"[..], b"rewrite", b"pause", b"wait-all"]);
         assert_eq!(run(&["--grace=2", "x"]).unwrap().0.grace, Some(Duration::from_secs(2)));
         assert!(run(&["--wait-all", "x"]).unwrap().0.wait_all);

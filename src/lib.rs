@@ -21,7 +21,7 @@ mod bytes;
 mod children;
 mod cli;
 mod cstrings;
-mod exit_code;
+mod ending;
 pub mod log;
 mod shutdown;
 mod signals;
@@ -38,36 +38,25 @@ use cli::{Action, Error};
 use cstrings::{CStrings, cstr};
 use linux_raw_sys::general::SIGCHLD;
 use log::{Fatal, Level, Line};
-use rustix::process::{self, Pid, Signal};
+use rustix::process::{self, Pid};
 use signals::SigSet;
 use spawn::Inherited;
 
 const VERSION: &str = concat!("pidone version ", env!("CARGO_PKG_VERSION"), env!("PIDONE_GIT"), "\n");
 const LICENSE: &[u8] = include_bytes!("../LICENSE");
 
-/// From the kernel's argv and envp to pidone's exit code.
+/// The whole life of pidone, from the kernel's argv and envp to its exit code; a fatal error (already
+/// reported) is exit code 1.
 ///
 /// # Safety
 /// `argv` and `envp` are the kernel's NULL-terminated vectors of NUL-terminated strings, alive and
 /// unchanged for the rest of the process.
-pub unsafe fn run(argv: *mut *const u8, envp: *mut *const u8) -> i32 {
-    // SAFETY: forwarded from the caller.
-    match unsafe { init(argv, envp) } {
-        Ok(code) => code.into(),
-        Err(Fatal { .. }) => 1,
-    }
-}
-
-/// `run`, with every fatal error (already reported) passed up as `Fatal`.
-///
-/// # Safety
-/// As for `run`.
-unsafe fn init(argv: *mut *const u8, envp: *mut *const u8) -> Result<u8, Fatal> {
+pub unsafe fn run(argv: *mut *const u8, envp: *mut *const u8) -> Result<u8, Fatal> {
     // SAFETY: the kernel's vectors (the caller's contract).
     let (args, env) = unsafe { (CStrings::new(argv), own_variables(envp)) };
     let (config, action) = cli::parse(args, env).map_err(usage_error)?;
-    let program = match action {
-        Action::Run { program } => Some(program),
+    let program_at = match action {
+        Action::Run { at } => Some(at),
         Action::Pause => None,
         Action::Help => return print(cli::USAGE.as_bytes()),
         Action::Version => return print(VERSION.as_bytes()),
@@ -80,11 +69,9 @@ unsafe fn init(argv: *mut *const u8, envp: *mut *const u8) -> Result<u8, Fatal> 
     let inherited = Inherited {
         mask: sys::set_signal_mask(&SigSet::supervised()),
         // Ignored, SIGCHLD would make the kernel reap pidone's children itself: their ends would go unseen.
-        child_signal: sys::set_disposition(SIGCHLD, &sys::Disposition::DEFAULT),
+        sigchld: sys::set_disposition(SIGCHLD, &sys::Disposition::DEFAULT),
     };
-    if let Some(sig) = config.parent_death_signal {
-        // SAFETY: cli::parse only yields signal numbers in 1..=64; no libc reserves any of them here.
-        let signal = unsafe { Signal::from_raw_unchecked(sig as i32) };
+    if let Some(signal) = config.parent_death_signal.and_then(signals::sendable) {
         process::set_parent_process_death_signal(Some(signal))
             .map_err(|e| log::fatal(b"Failed to set up parent death signal", e))?;
     }
@@ -92,10 +79,10 @@ unsafe fn init(argv: *mut *const u8, envp: *mut *const u8) -> Result<u8, Fatal> 
     if !as_init {
         become_subreaper(me);
     }
-    let child = match program {
-        // SAFETY: `program` < argc (cli::parse saw an argument there) and >= 1, as spawn requires; argv
-        // and envp are the kernel's.
-        Some(program) => Some(unsafe { spawn::spawn(argv.add(program), envp, &inherited, me) }?),
+    let program = match program_at {
+        // SAFETY: `at` < argc (cli::parse saw an argument there) and >= 1, as spawn requires; argv and
+        // envp are the kernel's.
+        Some(at) => Some(unsafe { spawn::spawn(argv.add(at), envp, &inherited, me) }?),
         None => {
             // A pause process lives long: it must not keep busy the mount it was started in.
             let _ = process::chdir(c"/");
@@ -105,7 +92,7 @@ unsafe fn init(argv: *mut *const u8, envp: *mut *const u8) -> Result<u8, Fatal> 
     // The descriptors pidone inherited beyond stdio are the program's now (it has its own copies). Held
     // here, a pipe's reader would not see EOF, nor a socket close, when the program lets go of them.
     sys::close_inherited(stderr::own_descriptor());
-    let code = supervise::supervise(child, &config)?;
+    let code = supervise::supervise(program, &config)?;
     shutdown::finish(&config, as_init);
     Ok(code)
 }

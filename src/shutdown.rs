@@ -1,4 +1,4 @@
-//! The rest of pidone's tree, once the main child is gone (or pause mode ends). By default pidone leaves at
+//! The rest of pidone's tree, once the program is gone (or pause mode ends). By default pidone leaves at
 //! once (as PID 1 its exit takes the rest down with the namespace). With `--wait-all` it waits for the
 //! rest to end, passing them the signals it gets. With `--grace` the rest gets SIGTERM, and SIGKILL when
 //! the grace period runs out (with `--wait-all`, only once a SIGTERM arrives); pidone leaves as soon as
@@ -11,16 +11,26 @@
 use crate::children;
 use crate::cli::Config;
 use crate::log::{self, Fatal, Level};
-use crate::signals;
-use crate::supervise::next_signal;
+use crate::signals::{self, SigSet};
 use crate::sys::{self, Disposition};
 use core::time::Duration;
 use linux_raw_sys::general::SIGCHLD;
+use rustix::io::Errno;
 use rustix::process::{self, Pid, Signal};
 
 /// How long SIGKILLed processes get to be reaped before pidone leaves anyway (a process stuck in the
 /// kernel cannot be waited for forever; as PID 1, pidone's exit takes it down with the namespace).
 const AFTER_KILL: Duration = Duration::from_secs(1);
+
+/// What a wait for the rest does with the signals pidone gets.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Incoming {
+    /// `--wait-all`: each goes on to the rest (after `-r`); with `--grace`, a SIGTERM starts the grace
+    /// period instead.
+    PassedOn,
+    /// The grace period: nobody is left to take them.
+    Dropped,
+}
 
 /// How a wait for the rest ended.
 enum Outcome {
@@ -42,7 +52,7 @@ pub fn finish(config: &Config, as_init: bool) {
     let mut sweep = Sweep::new(as_init);
     if config.wait_all {
         // No signal until one comes, no deadline: asleep but for signals and exits.
-        match wait_until_gone(&mut sweep, None, config, true) {
+        match wait_until_gone(&mut sweep, None, config, Incoming::PassedOn) {
             Ok(Outcome::Term) => {}
             _ => return,
         }
@@ -51,26 +61,24 @@ pub fn finish(config: &Config, as_init: bool) {
     // The loop needs SIGCHLD, which pause mode may have left ignored.
     sys::set_disposition(SIGCHLD, &Disposition::DEFAULT);
     sweep.restart(Signal::TERM);
-    match wait_until_gone(&mut sweep, Some(grace), config, false) {
+    match wait_until_gone(&mut sweep, Some(grace), config, Incoming::Dropped) {
         Ok(Outcome::TimeUp) => log::note(Level::Info, b"Grace period over"),
         Err(Fatal { .. }) => {}
         _ => return,
     }
     // Whatever this phase meets, pidone leaves after it.
     sweep.restart(Signal::KILL);
-    let _ = wait_until_gone(&mut sweep, Some(AFTER_KILL), config, false);
+    let _ = wait_until_gone(&mut sweep, Some(AFTER_KILL), config, Incoming::Dropped);
 }
 
 /// Reaps until pidone has no children left or `limit` (if any) has passed, asleep in between. After each
-/// reap the sweep runs again: a dying child's orphans, re-parented to pidone, get its signal too. Signals
-/// that arrive are, while `--wait-all` waits (`forward`), passed on to the rest (after `-r`), each taking the
-/// sweep's place, but for a SIGTERM with `--grace`, which ends the wait; in the grace period they have
-/// nobody to go to.
+/// reap the sweep runs again: a dying child's orphans, re-parented to pidone, get its signal too. A
+/// signal that arrives is passed on (each taking the sweep's place) or dropped, as `incoming` says.
 fn wait_until_gone(
     sweep: &mut Sweep,
     limit: Option<Duration>,
     config: &Config,
-    forward: bool,
+    incoming: Incoming,
 ) -> Result<Outcome, Fatal> {
     let nanos = |d: Duration| d.as_secs().saturating_mul(1_000_000_000).saturating_add(u64::from(d.subsec_nanos()));
     let deadline = limit.map(|limit| sys::monotonic_nanos().saturating_add(nanos(limit)));
@@ -84,23 +92,21 @@ fn wait_until_gone(
         if left == Some(0) {
             return Ok(Outcome::TimeUp);
         }
-        let Some(sig) = next_signal(left.map(Duration::from_nanos))? else { return Ok(Outcome::TimeUp) };
+        let sig = match sys::wait_signal(&SigSet::supervised(), left.map(Duration::from_nanos)) {
+            Ok(sig) => sig,
+            Err(Errno::AGAIN) => return Ok(Outcome::TimeUp),
+            Err(e) => return Err(log::fatal(b"Unexpected error in sigtimedwait", e)),
+        };
         if signals::is_child(sig) {
             continue;
         }
-        if !forward {
+        if incoming == Incoming::Dropped {
             log::line(Level::Debug, |l| {
-                l.text(b"Not passing ").signal(sig).text(b": the main child is gone");
+                l.text(b"Not passing ").signal(sig).text(b": the program is gone");
             });
             continue;
         }
-        let to = config.rewrites.apply(sig);
-        if to == 0 {
-            continue;
-        }
-        // SAFETY: `to` is a signal number from rt_sigtimedwait or a rewrite, both in 1..=64; no libc here
-        // reserves any.
-        let signal = unsafe { Signal::from_raw_unchecked(to as i32) };
+        let Some(signal) = config.rewrites.outgoing(sig) else { continue };
         if signal == Signal::TERM && config.grace.is_some() {
             return Ok(Outcome::Term);
         }
@@ -112,32 +118,44 @@ fn wait_until_gone(
 struct Sweep {
     /// None: nothing to send yet.
     signal: Option<Signal>,
-    /// pidone is PID 1: one kill(-1) reaches everyone.
-    as_init: bool,
-    /// As PID 1: kill(-1) went out.
-    everyone: bool,
-    /// Otherwise: the children already signalled.
+    reach: Reach,
+    /// Below another init: the children signalled so far.
     sent: heapless::Vec<i32, 1024>,
+}
+
+/// Whom a sweep signals, and whether it has.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reach {
+    /// As PID 1, everyone at once with kill(-1), which is still to go out.
+    EveryoneNext,
+    /// As PID 1, after it.
+    Everyone,
+    /// Below another init: pidone's children, each once.
+    Children,
 }
 
 impl Sweep {
     fn new(as_init: bool) -> Sweep {
-        Sweep { signal: None, as_init, everyone: false, sent: heapless::Vec::new() }
+        let reach = if as_init { Reach::EveryoneNext } else { Reach::Children };
+        Sweep { signal: None, reach, sent: heapless::Vec::new() }
     }
 
     /// From now on, `signal`, to everyone again.
     fn restart(&mut self, signal: Signal) {
         self.signal = Some(signal);
-        self.everyone = false;
+        if self.reach != Reach::Children {
+            self.reach = Reach::EveryoneNext;
+        }
         self.sent.clear();
     }
 
     fn run(&mut self) {
         let Some(signal) = self.signal else { return };
         let sig = signal.as_raw() as u32;
-        if self.as_init {
-            if !self.everyone {
-                self.everyone = true;
+        match self.reach {
+            Reach::Everyone => {}
+            Reach::EveryoneNext => {
+                self.reach = Reach::Everyone;
                 // kill(-1): every process in the namespace but PID 1. rustix spells kill(-pid)
                 // kill_process_group, so pid 1 gives -1.
                 let _ = process::kill_process_group(Pid::INIT, signal);
@@ -145,23 +163,24 @@ impl Sweep {
                     l.text(b"Sent ").signal(sig).text(b" to every other process in the namespace");
                 });
             }
-            return;
-        }
-        let listed = children::each(|pid| {
-            let raw = pid.as_raw_nonzero().get();
-            // Beyond the capacity, a child misses this signal rather than get it twice.
-            #[allow(clippy::manual_contains)] // `contains` is unrolled: 70 bytes more
-            if !self.sent.iter().any(|&p| p == raw) && self.sent.push(raw).is_ok() {
-                let _ = process::kill_process(pid, signal);
-                log::line(Level::Info, |l| {
-                    l.text(b"Sent ").signal(sig).text(b" to pid ").number(raw as u32);
+            Reach::Children => {
+                let listed = children::each(|pid| {
+                    let raw = pid.as_raw_nonzero().get();
+                    // Beyond the capacity, a child misses this signal rather than get it twice.
+                    #[allow(clippy::manual_contains)] // `contains` is unrolled: 70 bytes more
+                    if !self.sent.iter().any(|&p| p == raw) && self.sent.push(raw).is_ok() {
+                        let _ = process::kill_process(pid, signal);
+                        log::line(Level::Info, |l| {
+                            l.text(b"Sent ").signal(sig).text(b" to pid ").number(raw as u32);
+                        });
+                    }
                 });
+                if let Err(e) = listed {
+                    log::line(Level::Warn, |l| {
+                        l.text(b"Cannot list children for ").signal(sig).text(b": ").errno(e);
+                    });
+                }
             }
-        });
-        if let Err(e) = listed {
-            log::line(Level::Warn, |l| {
-                l.text(b"Cannot list children for ").signal(sig).text(b": ").errno(e);
-            });
         }
     }
 }

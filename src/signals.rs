@@ -1,8 +1,10 @@
-//! Signal numbers, names and sets. x86_64 and aarch64 share the kernel's generic numbering: 1..=31 are
-//! the classic signals, 32..=64 real-time ones.
+//! Signal numbers, names and sets, and the one way from a signal pidone received to the one it sends
+//! (`Rewrites::outgoing`). Every architecture pidone is built for has the kernel's generic numbering:
+//! 1..=31 the classic signals, 32..=64 real-time ones.
 
 use crate::bytes::{number, same_letters, split_once, strip_prefix_ignoring_case, words};
 use linux_raw_sys::general::{SIGCHLD, SIGINT, SIGKILL, SIGSTOP, SIGTERM};
+use rustix::process::Signal;
 
 /// The highest signal number (the kernel's _NSIG).
 pub const MAX: u32 = 64;
@@ -81,6 +83,19 @@ impl Rewrites {
     pub fn apply(&self, sig: u32) -> u32 {
         self.0.get((sig as usize).wrapping_sub(1)).map_or(sig, |&delta| sig ^ u32::from(delta))
     }
+
+    /// What pidone sends for a signal it received: the signal itself, or what `-r` made of it; `None`
+    /// when `-r` drops it. The one way from a received signal to a sent one.
+    pub fn outgoing(&self, received: u32) -> Option<Signal> {
+        sendable(self.apply(received))
+    }
+}
+
+/// A signal number as rustix sends it, if it is one (1..=MAX).
+pub fn sendable(sig: u32) -> Option<Signal> {
+    // SAFETY: the number is a signal this kernel knows. rustix's caveat, about numbers a libc reserves
+    // for itself, does not apply: there is no libc in this process.
+    (1..=MAX).contains(&sig).then(|| unsafe { Signal::from_raw_unchecked(sig as i32) })
 }
 
 /// The names of 1..=31 without the SIG prefix, as `kill -l` prints them, in number order. (One string

@@ -1,5 +1,6 @@
-//! Starting the program: fork, then in the child what must happen before exec (own process group,
-//! the terminal's foreground, the signal state pidone inherited given back), then execvp's PATH search.
+//! Starting the program: fork, then, in the program's process between fork and exec, what must happen
+//! before exec (its own process group, the terminal's foreground, the signal state pidone inherited given
+//! back), then execvp's PATH search.
 
 use crate::bytes::{number, split_once};
 use crate::cstrings::{CStrings, cstr};
@@ -21,22 +22,22 @@ pub struct Inherited {
     pub mask: SigSet,
     /// SIGCHLD's disposition: pidone needs the default to see its children end, but a program started
     /// with SIGCHLD ignored keeps it ignored.
-    pub child_signal: Disposition,
+    pub sigchld: Disposition,
 }
 
 /// Forks and execs the program whose argv starts at `argv`; `pidone` is pidone's own pid.
 ///
 /// # Safety
 /// `argv` points into pidone's own argument vector (the kernel's) at index 1 or later, and `envp` is the
-/// kernel's environment vector: on ENOEXEC the child borrows the slot before `argv` for `/bin/sh`, and it
-/// may point an environment slot elsewhere (`LISTEN_PID`).
+/// kernel's environment vector: on ENOEXEC the program's process borrows the slot before `argv` for
+/// `/bin/sh`, and it may point an environment slot elsewhere (`LISTEN_PID`).
 pub unsafe fn spawn(
     argv: *mut *const u8,
     envp: *mut *const u8,
     inherited: &Inherited,
     pidone: Pid,
 ) -> Result<Pid, Fatal> {
-    // SAFETY: the child branch ends in exit_group and never returns into the parent's flow.
+    // SAFETY: the forked side ends in exit_group and never returns into pidone's flow.
     match unsafe { sys::fork() } {
         Ok(Some(pid)) => {
             log::line(Level::Info, |l| {
@@ -47,19 +48,19 @@ pub unsafe fn spawn(
             Ok(pid)
         }
         // SAFETY: forwarded from the caller.
-        Ok(None) => sys::exit_group(unsafe { child(argv, envp, inherited, pidone) }),
+        Ok(None) => sys::exit_group(unsafe { exec_program(argv, envp, inherited, pidone) }),
         Err(e) => Err(log::fatal(b"fork failed", e)),
     }
 }
 
-/// The child between fork and exec; returns its exit code when exec fails. From here on a failure can
-/// only end the child: it prints one FATAL line with its own pid and exits, and pidone reaps that exit
-/// like any other. All signals stay blocked until the mask is restored just before exec, so nothing
-/// pidone forwards in this window is lost: it waits, pending, for the program.
+/// The forked side: sets up, then execs the program; returns its exit code when exec fails. From fork on
+/// a failure can only end this process: it prints one FATAL line with its own pid and exits, and pidone
+/// reaps that exit like the program's. All signals stay blocked until the mask is restored just before
+/// exec, so nothing pidone forwards in this window is lost: it waits, pending, for the program.
 ///
 /// # Safety
 /// As for `spawn`.
-unsafe fn child(argv: *mut *const u8, envp: *mut *const u8, inherited: &Inherited, pidone: Pid) -> i32 {
+unsafe fn exec_program(argv: *mut *const u8, envp: *mut *const u8, inherited: &Inherited, pidone: Pid) -> i32 {
     let me = process::getpid();
     log::set_pid(me);
     let mut listen_pid = Line::bare();
@@ -93,8 +94,8 @@ fn prepare(me: Pid, inherited: &Inherited) -> Result<(), Fatal> {
         Err(Errno::NXIO) => log::note(Level::Debug, b"tcsetpgrp failed: no such device (ok to proceed)"),
         Err(e) => return Err(log::fatal(b"tcsetpgrp failed", e)),
     }
-    if !inherited.child_signal.is_default() {
-        sys::set_disposition(SIGCHLD, &inherited.child_signal);
+    if !inherited.sigchld.is_default() {
+        sys::set_disposition(SIGCHLD, &inherited.sigchld);
     }
     sys::set_signal_mask(&inherited.mask);
     Ok(())
@@ -106,12 +107,12 @@ fn prepare(me: Pid, inherited: &Inherited) -> Result<(), Fatal> {
 /// `LISTEN_PID` naming another process is left alone.
 ///
 /// # Safety
-/// `envp` is this child's copy of the kernel's environment vector; `text` must live until exec.
+/// `envp` is this process's copy of the kernel's environment vector; `text` must live until exec.
 unsafe fn hand_over_listen_pid(envp: *mut *const u8, pidone: Pid, me: Pid, text: &mut Line) {
     let pid = |pid: Pid| pid.as_raw_nonzero().get();
     let mut slot = envp;
     // SAFETY: the vector is NULL-terminated and each of its strings NUL-terminated (the caller's
-    // contract); the loop stops at the NULL, and only this child's copy of the slot is written.
+    // contract); the loop stops at the NULL, and only this process's copy of the slot is written.
     unsafe {
         while !(*slot).is_null() {
             if **slot == b'L'
@@ -177,7 +178,7 @@ unsafe fn exec(path: *const u8, argv: *mut *const u8, envp: *mut *const u8) -> E
     let e = unsafe { sys::execve(path, argv, envp) };
     if e == Errno::NOEXEC {
         // SAFETY: `argv` is at index >= 1 of pidone's argv, so `argv - 1` is a slot of the same vector that
-        // this child no longer reads. It becomes ["/bin/sh", path, args...] for the call and is put back.
+        // this process no longer reads. It becomes ["/bin/sh", path, args...] for the call and is put back.
         unsafe {
             let shell_argv = argv.sub(1);
             let saved = (*shell_argv, *argv);

@@ -21,7 +21,9 @@ unsafe extern "C" fn entry(stack: *mut usize) -> ! {
         (argv, argv.add(argc + 1))
     };
     // SAFETY: as above: the kernel's vectors, as `run` requires.
-    sys::exit_group(unsafe { pidone::run(argv, envp) })
+    let code = unsafe { pidone::run(argv, envp) };
+    // A fatal error was reported where it happened; its exit code is 1.
+    sys::exit_group(code.map_or(1, i32::from))
 }
 
 /// Reached only through a bug: parsing, formatting and the loop return errors instead of panicking.

@@ -1,20 +1,24 @@
 //! The supervisor loop: sleep until a signal comes, forward it, or on SIGCHLD reap every zombie, until
-//! the main child is gone (or, in pause mode, until TERM or INT). No timeout: an idle pidone never wakes.
+//! the program is gone (or, in pause mode, until TERM or INT). No timeout: an idle pidone never wakes.
+//!
+//! What may end the loop: the program's end, pause mode's TERM or INT, and a fatal error of pidone's
+//! own calls (rt_sigtimedwait, kill, wait4), none of which can fail with the arguments pidone gives
+//! them. What must never end it, nor hold it up: a signal (each is forwarded or, with `-r`, dropped),
+//! a zombie (each is reaped), a full stderr (the line is dropped, `stderr.rs`).
 
 use crate::children;
 use crate::cli::Config;
-use crate::exit_code::Ending;
+use crate::ending::Ending;
 use crate::log::{self, Fatal, Level};
 use crate::signals::{self, SigSet};
 use crate::sys::{self, Disposition};
-use core::time::Duration;
 use linux_raw_sys::general::SIGCHLD;
 use rustix::io::Errno;
-use rustix::process::{self, Pid, Signal};
+use rustix::process::{self, Pid};
 
-/// Runs until the main child has been reaped (or pause mode ends) and returns pidone's exit code.
-pub fn supervise(child: Option<Pid>, config: &Config) -> Result<u8, Fatal> {
-    if child.is_none() && !config.warn_reaped {
+/// Runs until the program has been reaped (or pause mode ends) and returns pidone's exit code.
+pub fn supervise(program: Option<Pid>, config: &Config) -> Result<u8, Fatal> {
+    if program.is_none() && !config.warn_reaped {
         // Pause mode keeps no status, so the kernel may reap: with SIGCHLD ignored, an orphan that exits
         // is released in its own exit and pidone sleeps through it. The zombies from before go now.
         // (`-w` must see each zombie, and `--grace` puts SIGCHLD back.)
@@ -22,14 +26,14 @@ pub fn supervise(child: Option<Pid>, config: &Config) -> Result<u8, Fatal> {
         children::reap(None, false)?;
     }
     loop {
-        let Some(sig) = next_signal(None)? else { continue };
+        let sig = next_signal()?;
         if signals::is_child(sig) {
             log::note(Level::Debug, b"Received SIGCHLD");
-            if let Some(ending) = children::reap(child, config.warn_reaped)?.main {
+            if let Some(ending) = children::reap(program, config.warn_reaped)?.program {
                 return exit_code(ending, config);
             }
-        } else if let Some(child) = child {
-            forward(child, sig, config)?;
+        } else if let Some(program) = program {
+            forward(program, sig, config)?;
         } else if signals::ends_pause(sig) {
             log::line(Level::Info, |l| {
                 l.text(b"Pause ended by ").signal(sig);
@@ -39,37 +43,33 @@ pub fn supervise(child: Option<Pid>, config: &Config) -> Result<u8, Fatal> {
     }
 }
 
-/// The next signal pidone gets, or `None` once `timeout` has passed. Every signal pidone waits for is
-/// blocked, so each one stays pending until it is taken here.
-pub fn next_signal(timeout: Option<Duration>) -> Result<Option<u32>, Fatal> {
-    loop {
-        match sys::wait_signal(&SigSet::supervised(), timeout) {
-            Ok(sig) => return Ok(Some(sig)),
-            Err(Errno::AGAIN) => return Ok(None),
-            Err(Errno::INTR) => {}
-            Err(e) => return Err(log::fatal(b"Unexpected error in sigtimedwait", e)),
-        }
-    }
+/// The next signal pidone gets, however long that takes.
+fn next_signal() -> Result<u32, Fatal> {
+    sys::wait_signal(&SigSet::supervised(), None).map_err(|e| log::fatal(b"Unexpected error in sigtimedwait", e))
 }
 
-/// Sends `sig`, after `-r`, on to the child or with `-g` its process group. The child is never
+/// Sends `sig`, after `-r`, on to the program or with `-g` its process group. The program is never
 /// signalled after it has been reaped: the loop ends then.
-fn forward(child: Pid, sig: u32, config: &Config) -> Result<(), Fatal> {
-    let to = config.rewrites.apply(sig);
+fn forward(program: Pid, sig: u32, config: &Config) -> Result<(), Fatal> {
+    let outgoing = config.rewrites.outgoing(sig);
     log::line(Level::Debug, |l| {
         l.text(b"Passing signal: '").signal(sig).text(b"'");
-        if to != sig {
-            l.text(b" as '").signal(to).text(b"'");
+        match outgoing.map(|to| to.as_raw() as u32) {
+            Some(to) if to == sig => {}
+            Some(to) => {
+                l.text(b" as '").signal(to).text(b"'");
+            }
+            None => {
+                l.text(b": dropped (-r)");
+            }
         }
     });
-    if to == 0 {
-        return Ok(());
-    }
-    // SAFETY: `to` is a signal number from rt_sigtimedwait or a rewrite, both checked to lie in 1..=64.
-    // rustix's caveat about numbers a libc reserves does not apply: there is no libc in this process.
-    let signal = unsafe { Signal::from_raw_unchecked(to as i32) };
-    let sent =
-        if config.group { process::kill_process_group(child, signal) } else { process::kill_process(child, signal) };
+    let Some(signal) = outgoing else { return Ok(()) };
+    let sent = if config.group {
+        process::kill_process_group(program, signal)
+    } else {
+        process::kill_process(program, signal)
+    };
     match sent {
         Ok(()) => Ok(()),
         Err(Errno::SRCH) => {
@@ -80,7 +80,8 @@ fn forward(child: Pid, sig: u32, config: &Config) -> Result<(), Fatal> {
     }
 }
 
-/// The main child's ending as pidone's exit code, after the `-e` remap.
+/// The program's ending as pidone's exit code, after the `-e` remap. (The messages keep tini's words,
+/// which tools grep for.)
 fn exit_code(ending: Ending, config: &Config) -> Result<u8, Fatal> {
     match ending {
         Ending::Exited(n) => log::line(Level::Info, |l| {

@@ -199,17 +199,26 @@ fn timed(calls: [u32; 2], ts: Option<&mut __kernel_timespec>, call: impl Fn(u32,
     }
 }
 
-/// rt_sigtimedwait(2) without siginfo: waits until a signal in `set` is pending and dequeues it, or
-/// fails with EAGAIN once `timeout` (if any) has passed. The signals in `set` must be blocked.
+/// rt_sigtimedwait(2) without siginfo: waits until a signal in `set` is pending and dequeues it, or fails
+/// with EAGAIN once `timeout` (if any) has passed. The signals in `set` must be blocked. Every wait for a
+/// signal in pidone is this one.
 pub fn wait_signal(set: &SigSet, timeout: Option<Duration>) -> Result<u32, Errno> {
     let mut timespec =
         timeout.map(|t| __kernel_timespec { tv_sec: t.as_secs() as i64, tv_nsec: t.subsec_nanos().into() });
     let set = set as *const SigSet as usize;
-    // SAFETY: `set` is a live 8-byte set; the timeout is NULL or a live timespec of the call's layout;
-    // siginfo may be NULL.
-    let ret =
-        timed(time_calls::SIGTIMEDWAIT, timespec.as_mut(), |nr, ts| unsafe { syscall4(nr, set, 0, ts, SIGSET_SIZE) });
-    result(ret).map(|sig| sig as u32)
+    loop {
+        // SAFETY: `set` is a live 8-byte set; the timeout is NULL or a live timespec of the call's layout;
+        // siginfo may be NULL.
+        let ret = timed(time_calls::SIGTIMEDWAIT, timespec.as_mut(), |nr, ts| unsafe {
+            syscall4(nr, set, 0, ts, SIGSET_SIZE)
+        });
+        match result(ret) {
+            // A stop and a SIGCONT: wait on. (A timeout is only ever what is left before a deadline, which
+            // the caller measures again.)
+            Err(Errno::INTR) => {}
+            done => return done.map(|sig| sig as u32),
+        }
+    }
 }
 
 /// ppoll(2) with a zero timeout: whether `fd` can take a write now (no, on any error). rustix's poll would

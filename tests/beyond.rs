@@ -1,4 +1,6 @@
-//! What pidone does beyond tini, each opt-in: `--grace`, `-r`/`--rewrite`, `-P`/`--pause`.
+//! What pidone does beyond tini, each only when asked: `--grace` and `--wait-all` for the rest of the tree
+//! (as PID 1 and as a subreaper, from flags and variables), `-r`/`--rewrite` (the parent-death signal
+//! too), and pause mode `-P` (reaping, never waking for an orphan, working from `/`).
 
 mod common;
 use common::*;

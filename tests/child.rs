@@ -1,5 +1,6 @@
-//! What the program inherits: signal mask and dispositions, stdin, environment and arguments byte for
-//! byte, the terminal's foreground.
+//! What the program gets from pidone: the signal mask and dispositions pidone inherited (SIGCHLD ignored
+//! too), stdin, environment and arguments byte for byte, the terminal's foreground (Ctrl-C reaches it),
+//! socket activation's `LISTEN_PID`, and no descriptor held for it once it has started.
 
 mod common;
 use common::*;

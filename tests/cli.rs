@@ -1,4 +1,5 @@
-//! The command line as users meet it: meta flags, bad input, exec errors, environment variables.
+//! The command line as users meet it: meta flags, bad input, options stopping at the program, exec
+//! errors and PATH search, verbosity, and the variables with their bad values.
 
 mod common;
 use common::*;

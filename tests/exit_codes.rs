@@ -1,4 +1,5 @@
-//! pidone exits with its main child's status: N, 128+signal, remapped to 0 by `-e`.
+//! pidone exits with its program's status: N, 128+signal, remapped to 0 by `-e`, and at once, whatever
+//! else is still running.
 
 mod common;
 use common::*;

@@ -14,11 +14,11 @@ fuzz_target!(|data: &[u8]| {
     argv.extend(parts.by_ref().take_while(|part| !part.is_empty()));
     let env: Vec<&[u8]> = parts.collect();
     let mut config = Config::default();
-    if let Ok(Action::Run { program }) = fuzz_parse(argv.iter().copied(), env.iter().copied()).map(|(c, a)| {
+    if let Ok(Action::Run { at }) = fuzz_parse(argv.iter().copied(), env.iter().copied()).map(|(c, a)| {
         config = c;
         a
     }) {
-        assert!((1..argv.len()).contains(&program), "program index {program} outside argv of {}", argv.len());
+        assert!((1..argv.len()).contains(&at), "the program's index {at} outside argv of {}", argv.len());
     }
     if let Some(grace) = config.grace {
         assert!(grace.as_secs() <= 86_400);

@@ -174,6 +174,8 @@ pub struct Session {
     child: Child,
     chunks: Receiver<Vec<u8>>,
     stdout: Vec<u8>,
+    /// How much of `stdout` `next_line` has handed out.
+    lines_taken: usize,
     stderr: Option<JoinHandle<Vec<u8>>>,
 }
 
@@ -220,7 +222,7 @@ impl Session {
                 buf
             })
         });
-        Session { child, chunks, stdout: Vec::new(), stderr }
+        Session { child, chunks, stdout: Vec::new(), lines_taken: 0, stderr }
     }
 
     /// Waits until stdout satisfies `done`.
@@ -238,6 +240,36 @@ impl Session {
     /// Waits for a stdout line equal to `want`.
     pub fn wait_for(&mut self, want: &str) {
         self.wait_until(&format!("line {want:?}"), |out| out.lines().any(|l| l.trim_end_matches('\r') == want));
+    }
+
+    /// The next stdout line not handed out before (by this function), without its newline.
+    pub fn next_line(&mut self) -> String {
+        let from = self.lines_taken;
+        self.wait_until("a next line", |out| out.as_bytes().get(from..).is_some_and(|rest| rest.contains(&b'\n')));
+        let rest = &self.stdout[from..];
+        let end = rest.iter().position(|&b| b == b'\n').unwrap();
+        self.lines_taken = from + end + 1;
+        String::from_utf8_lossy(&rest[..end]).into_owned()
+    }
+
+    /// With the `count` program: asks for its counts (SIGUSR2, through pidone) until `done` holds for
+    /// them, so that a test knows what has arrived before it ends the count.
+    pub fn counted_until(&mut self, done: impl Fn(&str) -> bool) -> String {
+        let end = Instant::now() + DEADLINE;
+        loop {
+            self.signal_init(12);
+            let counts = loop {
+                let line = self.next_line();
+                if line != "ready" {
+                    break line;
+                }
+            };
+            if done(&counts) {
+                return counts;
+            }
+            assert!(Instant::now() < end, "the counts never got there: {counts}");
+            thread::sleep(Duration::from_millis(20));
+        }
     }
 
     pub fn wait_for_substring(&mut self, want: &str) {

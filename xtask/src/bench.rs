@@ -2,7 +2,8 @@
 //! one run, interleaved round by round so that machine drift cancels. Medians and the spread (min..max)
 //! go to a table on stdout, target/bench/results.json and target/bench/chart.svg.
 
-use crate::{Result, dist, e2e, namespace, root, setup};
+use crate::cmd::{Count, Result, root, status};
+use crate::{dist, namespace, setup, testapp};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, Stdio};
@@ -42,7 +43,7 @@ pub fn bench() -> Result<()> {
         ("taskset", "util-linux"),
     ])?;
     let built = dist::dist()?;
-    let app = e2e::build_testapp()?;
+    let app = testapp::build()?;
     let mut inits = vec![Init { name: "pidone", path: built.native.clone() }];
     for (name, path) in [
         ("tini-static", "/usr/bin/tini-static"),
@@ -169,7 +170,7 @@ impl AsPid1 {
     }
 
     fn signal(&self, sig: &str) -> Result<()> {
-        crate::status(Command::new("kill").arg(format!("-{sig}")).arg(self.pid.to_string()))
+        status(Command::new("kill").arg(format!("-{sig}")).arg(self.pid.to_string()))
     }
 }
 
@@ -267,7 +268,7 @@ fn syscalls(init: &Init) -> Result<f64> {
     let out = root().join("target/bench");
     std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
     let file = out.join(format!("strace.{}", init.name));
-    crate::status(start_up("strace").args(["-f", "-o"]).arg(&file).arg(&init.path).args(["--", "/bin/true"]))?;
+    status(start_up("strace").args(["-f", "-o"]).arg(&file).arg(&init.path).args(["--", "/bin/true"]))?;
     let text = read(&file)?;
     // The init's own calls: lines of the first pid, none of its child's.
     let first = text.split_whitespace().next().unwrap_or_default().to_owned();
@@ -280,7 +281,7 @@ fn syscalls(init: &Init) -> Result<f64> {
 
 /// The figures that do not depend on the machine's load, against ceilings (today's values plus a small
 /// margin), so that a change that costs them fails the test run with the figure. Returns passed, failed.
-pub fn ceilings(pidone: &Path) -> Result<(usize, usize)> {
+pub fn ceilings(pidone: &Path) -> Result<Count> {
     setup::packages(&[("valgrind", "valgrind"), ("strace", "strace")])?;
     type Measure = fn(&Init) -> Result<f64>;
     let checks: [(&str, &str, f64, Measure); 4] = [
@@ -302,7 +303,7 @@ pub fn ceilings(pidone: &Path) -> Result<(usize, usize)> {
             number(ceiling)
         );
     }
-    Ok((checks.len() - failed, failed))
+    Ok(Count { passed: checks.len() - failed, failed })
 }
 
 fn time_run(cmd: &mut Command) -> Result<f64> {
@@ -338,7 +339,7 @@ fn startup_overhead(inits: &[Init]) -> Result<Metric> {
 /// sent to the program directly; everything on one CPU.
 fn forwarding_overhead(inits: &[Init], app: &str) -> Result<Metric> {
     let me = std::process::id().to_string();
-    crate::status(Command::new("taskset").args(["-a", "-cp", "0", &me]).stdout(Stdio::null()))?;
+    status(Command::new("taskset").args(["-a", "-cp", "0", &me]).stdout(Stdio::null()))?;
     let result = rounds(inits, 1, |init| {
         let mut run = AsPid1::start(init, &[app, "echo"], Stdio::null())?;
         run.ready()?;
@@ -358,7 +359,7 @@ fn forwarding_overhead(inits: &[Init], app: &str) -> Result<Metric> {
         }
         Ok(median(&via) - median(&direct))
     });
-    crate::status(Command::new("taskset").args(["-a", "-cp", "0-1023", &me]).stdout(Stdio::null()))?;
+    status(Command::new("taskset").args(["-a", "-cp", "0-1023", &me]).stdout(Stdio::null()))?;
     let samples = result?;
     let (pidone, tini) = (median(&samples[0]), median(&samples[1]));
     Ok(Metric {

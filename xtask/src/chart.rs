@@ -1,7 +1,7 @@
 //! The benchmark chart: one panel per metric, a bar per init (pidone first), drawn with plotters' SVG
 //! backend. Metrics that are zero for every init (zombies left) are left to the table.
 
-use crate::Result;
+use crate::cmd::Result;
 use plotters::prelude::*;
 use std::path::Path;
 

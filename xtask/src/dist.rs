@@ -1,8 +1,9 @@
 //! `cargo xtask dist`: the release binaries of every architecture (`targets.rs`), each checked and within
 //! its budget, with their SHA-256 sums.
 
+use crate::cmd::{Result, root, status};
 use crate::targets::{NIGHTLY, TARGETS, Target, Toolchain};
-use crate::{Result, elf, root, setup, status};
+use crate::{elf, setup};
 use sha2::{Digest, Sha256};
 use std::fmt::Write;
 use std::path::{Path, PathBuf};

@@ -2,10 +2,11 @@
 //! `--init-path` (the most common way pidone is met: `docker run --init`), its own data, exec root and
 //! socket under target/docker, no network, and stopped and removed at the end, pass or fail.
 
+use crate::cmd::{Count, Result, root, status};
 use crate::dist::Dist;
-use crate::e2e::{self, Engine, Scenario, expect_contains, expect_eq};
+use crate::engine::{self, Engine, Scenario, expect_contains, expect_eq, run_all};
 use crate::release::ARCHIVE;
-use crate::{Result, root, setup, status};
+use crate::{setup, testapp};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -17,16 +18,16 @@ const BARE: &str = "pidone-bare-app:e2e";
 const FROM_ARCHIVE: &str = "pidone-from-archive:e2e";
 
 /// Docker's scenarios against `built` and the image archive in target/dist.
-pub fn docker(built: &Dist) -> Result<(usize, usize)> {
+pub fn scenarios(built: &Dist) -> Result<Count> {
     setup::packages(&[("dockerd", "docker.io"), ("docker", "docker.io"), ("skopeo", "skopeo")])?;
     let daemon = Daemon::start(&built.native)?;
     let docker = Engine::docker(&daemon.socket());
-    let context = e2e::app_context(&root().join("target/e2e"))?;
+    let context = testapp::image_context(&root().join("target/e2e"))?;
     let version =
         Command::new(&built.native).arg("--version").output().map_err(|e| format!("pidone --version: {e}"))?;
     let version = String::from_utf8_lossy(&version.stdout).into_owned();
     let commit = version.trim().rsplit_once(" - git.").map(|(_, hash)| hash.to_owned()).unwrap_or_default();
-    let scenarios: [Scenario; 10] = [
+    let scenarios: &[Scenario] = &[
         ("docker info: the init is pidone, at its commit", &|| {
             let init = docker.ok(&["info", "--format", "{{.InitCommit.ID}} {{.InitCommit.Expected}}"])?;
             expect_eq(&init.trim(), &format!("{commit} {commit}").as_str(), "InitCommit (ID, Expected)")
@@ -56,15 +57,15 @@ pub fn docker(built: &Dist) -> Result<(usize, usize)> {
                 " ppid=1 init=/sbin/docker-init\n",
             )
         }),
-        ("docker run --init: exit codes pass through", &|| e2e::exit_codes_pass(&docker, &["--init", BARE])),
+        ("docker run --init: exit codes pass through", &|| engine::exit_codes_pass(&docker, &["--init", BARE])),
         ("docker stop: TERM reaches the application's handler, which cleans up and exits 0", &|| {
             let (code, logs, _) = docker.start(&["--init", BARE, "/app", "term-handler"])?.stop()?;
             expect_eq(&code, &0, "exit code")?;
             expect_contains(&logs, "ready\ncleaned up\n")
         }),
         ("docker stop: no handler ends at once with 143, and with -e PIDONE_EXPECT=143 with 0", &|| {
-            e2e::stopped_at_once_with(&docker, &["--init", BARE, "/app", "sleep"], 143)?;
-            e2e::stopped_at_once_with(&docker, &["--init", "-e", "PIDONE_EXPECT=143", BARE, "/app", "sleep"], 0)
+            engine::stopped_at_once_with(&docker, &["--init", BARE, "/app", "sleep"], 143)?;
+            engine::stopped_at_once_with(&docker, &["--init", "-e", "PIDONE_EXPECT=143", BARE, "/app", "sleep"], 0)
         }),
         ("docker run --init -e TINI_KILL_PROCESS_GROUP=1: docker stop reaches the helper in the group too", &|| {
             // PIDONE_WAIT_ALL keeps the container until the helper has finished: without the group's TERM,
@@ -105,7 +106,7 @@ pub fn docker(built: &Dist) -> Result<(usize, usize)> {
             expect_contains(&docker.run(&[FROM_ARCHIVE])?.stdout, " ppid=1 init=/pidone\n")
         }),
     ];
-    Ok(e2e::run_all(&scenarios))
+    Ok(run_all(scenarios))
 }
 
 /// The application layered on pidone's image, and alone.

@@ -2,9 +2,10 @@
 //! image archive holding one image index, with an image per platform built from Dockerfile.scratch) and
 //! `SHA256SUMS` over all of them. A maintainer pushes the archive with one `skopeo copy --all` (README).
 
+use crate::cmd::{Result, root, status};
 use crate::dist::{self, Dist};
 use crate::targets::{TARGETS, Target};
-use crate::{Result, revision, root, setup, status};
+use crate::{revision, setup};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 

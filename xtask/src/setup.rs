@@ -1,8 +1,8 @@
 //! Making sure this machine has what the build and the tests need: rustup targets, Debian packages.
 
+use crate::cmd::{Result, root, status};
 use crate::namespace::is_root;
 use crate::targets::{NIGHTLY, TARGETS, Toolchain};
-use crate::{Result, status};
 use std::process::Command;
 
 /// Installs what the builds need and is missing: the components and targets rust-toolchain.toml lists,
@@ -10,7 +10,7 @@ use std::process::Command;
 pub fn toolchains() -> Result<()> {
     let rustup = |args: &[&str]| -> Result<String> {
         let out = Command::new("rustup")
-            .current_dir(crate::root())
+            .current_dir(root())
             .args(args)
             .output()
             .map_err(|e| format!("cannot run rustup (pidone is built with a rustup toolchain): {e}"))?;
@@ -19,7 +19,7 @@ pub fn toolchains() -> Result<()> {
     let installed = rustup(&["component", "list", "--installed"])?;
     for component in ["clippy", "rustfmt"] {
         if !installed.lines().any(|l| l.starts_with(component)) {
-            status(Command::new("rustup").current_dir(crate::root()).args(["component", "add", component]))?;
+            status(Command::new("rustup").current_dir(root()).args(["component", "add", component]))?;
         }
     }
     let installed = rustup(&["target", "list", "--installed"])?;
@@ -29,7 +29,7 @@ pub fn toolchains() -> Result<()> {
         .map(|t| t.triple)
         .collect();
     if !missing.is_empty() {
-        status(Command::new("rustup").current_dir(crate::root()).args(["target", "add"]).args(&missing))?;
+        status(Command::new("rustup").current_dir(root()).args(["target", "add"]).args(&missing))?;
     }
     if !rustup(&["toolchain", "list"])?.lines().any(|l| l.starts_with(NIGHTLY)) {
         status(Command::new("rustup").args([

@@ -164,7 +164,7 @@ mod tests {
     /// rust-toolchain.toml lists exactly the targets the stable toolchain builds.
     #[test]
     fn the_toolchain_file_lists_every_stable_target() {
-        let file = std::fs::read_to_string(crate::root().join("rust-toolchain.toml")).unwrap();
+        let file = std::fs::read_to_string(crate::cmd::root().join("rust-toolchain.toml")).unwrap();
         let listed: Vec<&str> = file.split('"').filter(|word| word.contains("-linux-")).collect();
         let stable: Vec<&str> = TARGETS.iter().filter(|t| t.toolchain == Toolchain::Stable).map(|t| t.triple).collect();
         assert_eq!(listed, stable);

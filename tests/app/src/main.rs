@@ -10,7 +10,8 @@
 //! - `orphans N`: leaves N orphans behind, waits for them to end, prints `zombies=Z` for the whole container
 //! - `count`: blocks every signal, prints `ready`, takes signals one by one (sigwaitinfo: nothing is lost
 //!   to a handler's race) until SIGTERM, then prints `N=count` for each signal number seen and
-//!   `blocked=<hex>` (the mask it started with)
+//!   `blocked=<hex>` (the mask it started with). A SIGUSR2 is not counted: it asks for the counts so far
+//!   (a line of `N=count`), so that a test knows what has arrived before it ends the count
 //! - `echo`: prints `ready`, then a line for every SIGUSR1 (for timing signal delivery), until SIGTERM
 //! - `burst N`: prints `ready`, waits for a line on stdin, leaves N orphans that exit at once (zombies,
 //!   while the init is stopped), prints `made`, then sleeps
@@ -103,6 +104,10 @@ fn wait_for_term() {
 
 fn count() {
     let mut counts = [0u64; 65];
+    let seen = |counts: &[u64; 65]| -> String {
+        let seen: Vec<String> = (1..=64).filter(|&n| counts[n] > 0).map(|n| format!("{n}={}", counts[n])).collect();
+        seen.join(" ")
+    };
     // SAFETY: plain libc signal-set calls on local sets; every signal is blocked before it is waited for.
     let started_with = unsafe {
         let mut all: libc::sigset_t = std::mem::zeroed();
@@ -111,18 +116,19 @@ fn count() {
         libc::pthread_sigmask(libc::SIG_SETMASK, &all, &mut old);
         println!("ready");
         loop {
-            let sig = libc::sigwaitinfo(&all, std::ptr::null_mut());
-            if sig == libc::SIGTERM {
-                break;
-            }
-            if let Some(n) = counts.get_mut(sig.max(0) as usize) {
-                *n += 1;
+            match libc::sigwaitinfo(&all, std::ptr::null_mut()) {
+                libc::SIGTERM => break,
+                libc::SIGUSR2 => println!("{}", seen(&counts)),
+                sig => {
+                    if let Some(n) = counts.get_mut(sig.max(0) as usize) {
+                        *n += 1;
+                    }
+                }
             }
         }
         (1..=64).filter(|&n| libc::sigismember(&old, n) == 1).fold(0u64, |m, n| m | 1 << (n - 1))
     };
-    let seen: Vec<String> = (1..=64).filter(|&n| counts[n] > 0).map(|n| format!("{n}={}", counts[n])).collect();
-    println!("{} blocked={started_with:x}", seen.join(" "));
+    println!("{} blocked={started_with:x}", seen(&counts));
 }
 
 fn echo() {

@@ -1,0 +1,141 @@
+//! `cargo xtask test`: the whole test suite, the README's second command and CI's. Each step counts its
+//! checks; the last line adds them up.
+
+use crate::cmd::{Count, Result, root, status};
+use crate::dist::{self, Dist};
+use crate::targets::{self, NOT_UNDER_QEMU};
+use crate::{bench, e2e, fuzz, namespace, release, setup, testapp};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+/// The integration test that only a 32-bit build under no emulator can run: it refuses the time64 or the
+/// classic time calls with seccomp, which under qemu-user would see the host's calls, not pidone's.
+const TIME32_TEST: &str = "refused_32_bit_time_calls_leave_pidone_the_other_family";
+
+pub fn test() -> Result<Count> {
+    setup::packages(&[
+        ("unshare", "util-linux"),
+        ("script", "bsdutils"),
+        ("bash", "bash"),
+        ("env", "coreutils"),
+        ("qemu-aarch64-static", "qemu-user-static"),
+        ("nsenter", "util-linux"),
+        ("buildah", "buildah"),
+        ("podman", "podman"),
+        ("runc", "runc"),
+        ("gdb", "gdb"),
+        ("skopeo", "skopeo"),
+        ("catatonit", "catatonit"),
+        ("dockerd", "docker.io"),
+    ])?;
+    let built = dist::dist()?;
+    let testapp = testapp::build()?;
+    let steps: [(&str, &dyn Fn() -> Result<Count>); 8] = [
+        ("Format and lints", &lints),
+        ("Unit tests, and the integration tests of every architecture", &|| every_architecture(&built, &testapp)),
+        ("pidone-armv6 on an ARMv5 core (qemu-arm-static -cpu arm926, Debian's armel)", &|| armel(&built)),
+        ("Ceilings on what does not depend on the machine's load", &|| bench::ceilings(&built.native)),
+        ("The README's platform table", &|| dist::check_readme_sizes(&built).map(|()| Count::ONE)),
+        ("Reproducibility", &|| dist::check_reproducible().map(|()| Count::ONE)),
+        ("Fuzzing the parser for 30 s (longer: cargo xtask fuzz SECONDS)", &|| fuzz::fuzz(30).map(|()| Count::ONE)),
+        ("The release set", &|| {
+            release::pack(&built)?;
+            release::check_source_tarball().map(|()| Count::ONE)
+        }),
+    ];
+    let mut total = Count::default();
+    for (title, step) in steps {
+        println!("\n{title}");
+        total += step()?;
+    }
+    total += e2e::end_to_end(&built)?;
+    Ok(total)
+}
+
+/// `cargo fmt --check` and clippy with warnings denied: one check.
+fn lints() -> Result<Count> {
+    let cargo = |args: &[&str]| status(Command::new("cargo").current_dir(root()).args(args));
+    cargo(&["fmt", "--all", "--check"])?;
+    cargo(&["fmt", "--manifest-path", "fuzz/Cargo.toml", "--check"])?;
+    cargo(&["clippy", "--quiet", "--workspace", "--all-targets", "--", "--deny", "warnings"])?;
+    Ok(Count::ONE)
+}
+
+/// The unit tests, and the integration tests against the static build for this machine; then the
+/// integration tests again against every other build, natively or under qemu-user, leaving out there,
+/// by name and saying why, what cannot hold.
+fn every_architecture(built: &Dist, testapp: &Path) -> Result<Count> {
+    let native = targets::native();
+    let mut per_arch = Vec::new();
+    for (target, binary) in &built.all {
+        let runner = target.runner.join(" ");
+        let how = if runner.is_empty() { "natively".to_owned() } else { format!("under {runner}") };
+        let mut cmd = Command::new("cargo");
+        cmd.current_dir(root()).env("PIDONE_BIN", binary).env("PIDONE_RUNNER", &runner).env("PIDONE_TESTAPP", testapp);
+        if target.arch == native.arch {
+            println!("Unit tests, and the integration tests of pidone-{} {how}; left out there:", target.arch);
+            cmd.args(["test", "--workspace"]);
+        } else {
+            println!("\nIntegration tests of pidone-{} {how}; left out there:", target.arch);
+            cmd.args(["test", "--package", "pidone", "--test", "*", "--", "--exact"]);
+        }
+        if !runner.is_empty() {
+            for (name, why) in NOT_UNDER_QEMU {
+                println!("  {name}: {why}");
+                cmd.args(["--skip", name]);
+            }
+        }
+        match (target.elf.is_64, runner.is_empty()) {
+            (false, true) => {
+                cmd.arg("--include-ignored");
+            }
+            (true, _) => println!("  {TIME32_TEST}: a 64-bit build has no time64 calls"),
+            (false, false) => println!("  {TIME32_TEST}: under qemu-user, seccomp would filter the host's calls"),
+        }
+        per_arch.push((target.arch, cargo_test(&mut cmd)?));
+    }
+    println!("\nIntegration tests per architecture (the first with the unit tests):");
+    let mut total = Count::default();
+    for (arch, count) in per_arch {
+        println!("  pidone-{arch:<8} {} passed, {} failed", count.passed, count.failed);
+        total += count;
+    }
+    Ok(total)
+}
+
+/// Runs `cargo test`, passing its output through and adding up its `test result:` lines.
+fn cargo_test(cmd: &mut Command) -> Result<Count> {
+    use std::io::{BufRead, BufReader};
+    let mut child = cmd.stdout(Stdio::piped()).spawn().map_err(|e| format!("cannot run cargo: {e}"))?;
+    let mut count = Count::default();
+    for line in BufReader::new(child.stdout.take().expect("piped")).lines().map_while(|l| l.ok()) {
+        println!("{line}");
+        if let Some(rest) = line.strip_prefix("test result: ") {
+            let number = |word: &str| -> usize {
+                rest.split(';')
+                    .find_map(|part| part.trim().strip_suffix(word)?.trim().rsplit(' ').next()?.parse().ok())
+                    .unwrap_or(0)
+            };
+            count += Count { passed: number("passed"), failed: number("failed") };
+        }
+    }
+    let status = child.wait().map_err(|e| format!("cargo test: {e}"))?;
+    if status.success() { Ok(count) } else { Err(format!("cargo test failed: {status}")) }
+}
+
+/// The armv6 file is ARMv5TE code, so Debian's armel (ARMv5) runs it too: as PID 1 under
+/// `qemu-arm-static -cpu arm926`, a TERM from inside reaches the program, whose death is the exit code.
+fn armel(built: &Dist) -> Result<Count> {
+    let (_, armv6) = built.all.iter().find(|(t, _)| t.arch == "armv6").ok_or("no armv6 build")?;
+    let status = namespace::unshare()
+        .args(["qemu-arm-static", "-cpu", "arm926"])
+        .arg(armv6)
+        .args(["--", "/bin/sh", "-c", "kill -TERM 1; sleep 10; exit 3"])
+        .status()
+        .map_err(|e| format!("cannot run unshare: {e}"))?;
+    if status.code() != Some(143) {
+        return Err(format!("pidone-armv6 on an ARMv5 core (qemu -cpu arm926): {status}, not 143"));
+    }
+    println!("runs, forwards, exits 143");
+    Ok(Count::ONE)
+}

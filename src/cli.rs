@@ -112,6 +112,8 @@ pub struct Config {
     /// Once the program is gone, wait for the rest of the tree to end.
     pub wait_all: bool,
     pub rewrites: Rewrites,
+    /// `container=lxc` is in the environment: LXC (or Incus) started pidone.
+    pub lxc: bool,
     pause: bool,
 }
 
@@ -126,6 +128,7 @@ impl Default for Config {
             grace: None,
             wait_all: false,
             rewrites: Rewrites::default(),
+            lxc: false,
             pause: false,
         }
     }
@@ -287,10 +290,15 @@ impl Config {
     /// PIDONE_PAUSE, PIDONE_WARN_REAPED and PIDONE_WAIT_ALL (set at all, even empty, means on, as its
     /// flag does); TINI_VERBOSITY (which replaces the -v count, as tini's does); PIDONE_GRACE and
     /// PIDONE_PARENT_DEATH (the flag wins); PIDONE_REWRITE and PIDONE_EXPECT (comma-separated, added to
-    /// -r and -e). A bad value is an error, whichever wins; it names the variable.
+    /// -r and -e). A bad value is an error, whichever wins; it names the variable. And `container`, which
+    /// is not pidone's but LXC's (it sets `container=lxc` for PID 1).
     fn apply_env<'a>(&mut self, env: impl IntoIterator<Item = &'a [u8]>) -> Result<(), Error<'a>> {
         for var in env {
             let Some((name, value)) = split_once(var, b'=') else { continue };
+            if name == b"container" {
+                self.lxc = value == b"lxc";
+                continue;
+            }
             // The name as the usage holds it, for a bad value's message.
             let Some((i, name)) = find(Variable::NAMES, name) else { continue };
             let Some(variable) = Variable::IN_ORDER.get(i) else { continue };
@@ -525,12 +533,20 @@ mod tests {
         let long: Vec<&[u8]> = words(LongOption::NAMES).collect();
         assert_eq!(long, [&b"grace"[..], b"rewrite", b"pause", b"wait-all"]);
         assert_eq!(run(&["--grace=2", "x"]).unwrap().0.grace, Some(Duration::from_secs(2)));
-        assert!(run(&["--wait-all", "x"]).unwrap().0.wait_all);
-        assert_eq!(run(&["--wait-all=1", "x"]), Err(Error::UnknownLongOption(b"--wait-all=1")));
         assert_eq!(run(&["--rewrite=TERM:QUIT", "x"]).unwrap().0.rewrites.apply(15), 3);
         assert_eq!(run(&["--pause"]).unwrap().1, Action::Pause);
+        assert!(run(&["--wait-all", "x"]).unwrap().0.wait_all);
+        assert_eq!(run(&["--wait-all=1", "x"]), Err(Error::UnknownLongOption(b"--wait-all=1")));
         for near in ["--=1", "--grac=1", "--gracee=1", "--rewrit=TERM:QUIT", "--paus", "--pause "] {
             assert_eq!(run(&[near, "x"]), Err(Error::UnknownLongOption(near.as_bytes())), "{near}");
+        }
+    }
+
+    #[test]
+    fn lxc_is_the_container_variable() {
+        assert!(with_env(&["x"], &["container=lxc"]).unwrap().0.lxc);
+        for other in ["container=docker", "container=", "container=lxcfs", "CONTAINER=lxc"] {
+            assert!(!with_env(&["x"], &[other]).unwrap().0.lxc, "{other}");
         }
     }
 

@@ -36,7 +36,7 @@ pub mod sys;
 pub use cli::{Action as FuzzAction, Config as FuzzConfig, parse as fuzz_parse};
 use cli::{Action, Error};
 use cstrings::{CStrings, cstr};
-use linux_raw_sys::general::SIGCHLD;
+use linux_raw_sys::general::{SIGCHLD, SIGPWR, SIGTERM};
 use log::{Fatal, Level, Line};
 use rustix::process::{self, Pid};
 use signals::SigSet;
@@ -54,7 +54,7 @@ const LICENSE: &[u8] = include_bytes!("../LICENSE");
 pub unsafe fn run(argv: *mut *const u8, envp: *mut *const u8) -> Result<u8, Fatal> {
     // SAFETY: the kernel's vectors (the caller's contract).
     let (args, env) = unsafe { (CStrings::new(argv), own_variables(envp)) };
-    let (config, action) = cli::parse(args, env).map_err(usage_error)?;
+    let (mut config, action) = cli::parse(args, env).map_err(usage_error)?;
     let program_at = match action {
         Action::Run { at } => Some(at),
         Action::Pause => None,
@@ -78,6 +78,13 @@ pub unsafe fn run(argv: *mut *const u8, envp: *mut *const u8) -> Result<u8, Fata
     let as_init = me == Pid::INIT;
     if !as_init {
         become_subreaper(me);
+    }
+    if as_init && config.lxc {
+        // LXC, and Incus on it, stop a container with its halt signal to PID 1: SIGPWR, or SIGRTMIN+3
+        // when PID 1 has that blocked, as pidone has (systemd's way). Almost no program handles either,
+        // and so dies without its cleanup; nearly all handle TERM.
+        config.rewrites.unless_given(SIGPWR, SIGTERM);
+        config.rewrites.unless_given(signals::RTMIN + 3, SIGTERM);
     }
     let program = match program_at {
         // SAFETY: `at` < argc (cli::parse saw an argument there) and >= 1, as spawn requires; argv and
@@ -139,8 +146,9 @@ fn become_subreaper(me: Pid) {
     }
 }
 
-/// The environment variables pidone reads (`TINI_*`, `PIDONE_*`), picked out by their first bytes
-/// without measuring the others: a start-up cost that does not grow with the environment.
+/// The environment variables pidone reads (`TINI_*`, `PIDONE_*`, and LXC's `container`), picked out by
+/// their first bytes without measuring the others: a start-up cost that does not grow with the
+/// environment.
 ///
 /// # Safety
 /// `envp` is the kernel's environment vector.
@@ -155,6 +163,7 @@ unsafe fn own_variables(envp: *const *const u8) -> impl Iterator<Item = &'static
         .filter(move |&p| match unsafe { *p } {
             b'T' => starts_with(p, b"TINI_"),
             b'P' => starts_with(p, b"PIDONE_"),
+            b'c' => starts_with(p, b"container="),
             _ => false,
         })
         // SAFETY: as above.

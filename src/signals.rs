@@ -9,7 +9,7 @@ use rustix::process::Signal;
 /// The highest signal number (the kernel's _NSIG).
 pub const MAX: u32 = 64;
 /// SIGRTMIN as glibc programs and `kill -l` count it: glibc keeps 32 and 33 for itself.
-const RTMIN: u32 = 34;
+pub const RTMIN: u32 = 34;
 
 /// The kernel's sigset_t: bit n-1 stands for signal n.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -51,9 +51,15 @@ pub fn ends_pause(sig: u32) -> bool {
 }
 
 /// What each signal becomes when forwarded (`-r FROM:TO`): itself unless rewritten; 0 drops it. Each
-/// entry holds FROM xor TO, so the identity is all zeros and costs nothing to set up.
+/// entry holds FROM xor TO, so the identity is all zeros and costs nothing to set up, and its top bit
+/// says that `-r` gave it (so that a default, `unless_given`, never overrides it; signal numbers leave
+/// that bit free).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct Rewrites([u8; MAX as usize]);
+
+/// The entry's bit for "given by `-r`".
+const GIVEN: u8 = 0x80;
+const _: () = assert!(MAX < GIVEN as u32);
 
 impl Default for Rewrites {
     fn default() -> Rewrites {
@@ -75,13 +81,22 @@ impl Rewrites {
         if from == SIGCHLD || from == SIGKILL || from == SIGSTOP {
             return None;
         }
-        *self.0.get_mut(from as usize - 1)? = (from ^ to) as u8;
+        *self.0.get_mut(from as usize - 1)? = GIVEN | (from ^ to) as u8;
         Some(())
+    }
+
+    /// `from` forwarded as `to`, unless `-r` says what becomes of `from`.
+    pub fn unless_given(&mut self, from: u32, to: u32) {
+        if let Some(entry) = self.0.get_mut((from as usize).wrapping_sub(1))
+            && *entry & GIVEN == 0
+        {
+            *entry = (from ^ to) as u8;
+        }
     }
 
     /// What `sig` is forwarded as; 0 means not at all.
     pub fn apply(&self, sig: u32) -> u32 {
-        self.0.get((sig as usize).wrapping_sub(1)).map_or(sig, |&delta| sig ^ u32::from(delta))
+        self.0.get((sig as usize).wrapping_sub(1)).map_or(sig, |&delta| sig ^ u32::from(delta & !GIVEN))
     }
 
     /// What pidone sends for a signal it received: the signal itself, or what `-r` made of it; `None`
@@ -290,6 +305,8 @@ mod tests {
                     continue;
                 }
                 assert_eq!(r.add(spec.as_bytes()), Some(()), "{spec}");
+                // What -r gave, no default overrides.
+                r.unless_given(from, if to == 1 { 2 } else { 1 });
                 for sig in 1..=MAX {
                     assert_eq!(r.apply(sig), if sig == from { to } else { sig }, "{spec}, signal {sig}");
                 }
@@ -326,6 +343,14 @@ mod tests {
         }
         assert_eq!(r.apply(0), 0);
         assert_eq!(r.apply(65), 65);
+        // A default gives way to what -r said, a rewrite to itself included.
+        r.unless_given(15, 1);
+        r.unless_given(30, 15);
+        r.unless_given(37, 15);
+        assert_eq!((r.apply(15), r.apply(30), r.apply(37)), (3, 15, 15));
+        r.add(b"PWR:PWR").unwrap();
+        r.unless_given(30, 15);
+        assert_eq!(r.apply(30), 30);
     }
 
     #[test]

@@ -20,6 +20,8 @@ const APP: &str = "localhost/pidone-app:e2e";
 const BARE: &str = "localhost/pidone-bare-app:e2e";
 /// The application on pidone taken from the release's image archive.
 const FROM_ARCHIVE: &str = "localhost/pidone-from-archive:e2e";
+/// The release's own image, copied from its archive.
+const RELEASED: &str = "localhost/pidone-oci:e2e";
 
 /// What every scenario works with.
 struct Podman<'a> {
@@ -242,7 +244,61 @@ fn archive(p: &Podman) -> Count {
             p.storage.layer_app_on_archive(&p.context, &p.archive)?;
             expect_contains(&p.engine.run(&[FROM_ARCHIVE])?.stdout, " ppid=1 init=/pidone\n")
         }),
+        (
+            "a pod whose pause process is pidone -P (--infra-image from the archive): PID 1, reaps, stops with 0",
+            &|| {
+                let pod = PausePod::create(&p.engine, &[RELEASED, "/pidone -P -w"])?;
+                let infra = pod.infra()?;
+                // An application of the pod's with no init of its own, and no -s: its orphans go to PID 1.
+                let ran = p.engine.run(&["--pod", PausePod::NAME, BARE, "/app", "orphans", "5"])?;
+                expect_eq(&ran.stdout.as_str(), &"zombies=0\n", "the application's report")?;
+                let top = p.engine.ok(&["top", &infra, "pid", "ppid", "comm"])?;
+                expect_contains(&top.split_whitespace().collect::<Vec<_>>().join(" "), "1 0 pidone")?;
+                let logs = Running::named(&p.engine, infra.clone()).logs()?;
+                let reaped = logs.lines().filter(|l| l.contains("] Reaped zombie process with pid=")).count();
+                expect_eq(&reaped, &5, "orphans the pause process reaped")?;
+                let start = std::time::Instant::now();
+                p.engine.ok(&["pod", "stop", "-t", "10", PausePod::NAME])?;
+                let took = start.elapsed();
+                let code = p.engine.ok(&["inspect", &infra, "--format", "{{.State.ExitCode}}"])?;
+                expect_eq(&code.trim(), &"0", "the pause process's exit code")?;
+                if took > Duration::from_secs(2) {
+                    return Err(format!("pod stop took {took:?}"));
+                }
+                Ok(())
+            },
+        ),
     ])
+}
+
+/// A pod of its own, with a shared PID namespace and the infra image and command given, removed
+/// however its scenario ends.
+struct PausePod<'a> {
+    podman: &'a Engine,
+}
+
+impl<'a> PausePod<'a> {
+    const NAME: &'static str = "pidone-e2e-pause";
+
+    /// The pod, from `[image, command]` (podman splits the command on blanks).
+    fn create(podman: &'a Engine, [image, command]: &[&str; 2]) -> Result<PausePod<'a>> {
+        let _ = podman.command(&["pod", "rm", "-f", Self::NAME]).output();
+        let pod = PausePod { podman };
+        let infra = ["--share", "pid", "--network", "none", "--infra-image", image, "--infra-command", command];
+        podman.ok(&[&["pod", "create", "--name", Self::NAME][..], &infra].concat())?;
+        Ok(pod)
+    }
+
+    /// The infra container's id.
+    fn infra(&self) -> Result<String> {
+        Ok(self.podman.ok(&["pod", "inspect", Self::NAME, "--format", "{{.InfraContainerID}}"])?.trim().to_owned())
+    }
+}
+
+impl Drop for PausePod<'_> {
+    fn drop(&mut self) {
+        let _ = self.podman.command(&["pod", "rm", "-f", Self::NAME]).output();
+    }
 }
 
 /// buildah and skopeo on the storage podman uses (vfs, under target/e2e).
@@ -311,7 +367,7 @@ impl Storage {
     /// The release's image archive into this storage (skopeo picks this machine's platform from the
     /// index), and the application taking pidone from it.
     fn layer_app_on_archive(&self, context: &Path, archive: &Path) -> Result<()> {
-        let pulled = "localhost/pidone-oci:e2e";
+        let pulled = RELEASED;
         let storage = format!(
             "containers-storage:[vfs@{}+{}]{pulled}",
             self.work.join("storage").display(),

@@ -176,30 +176,67 @@ impl Line {
 }
 
 /// strerror(3)'s texts (glibc's wording) for the errors pidone's own calls meet in practice: fork,
-/// execve, tcsetpgrp, prctl, kill, wait4, open of /proc. Each entry is its errno, the
-/// text's length and the text; the scan steps over whole entries, so no byte of a text is ever taken
-/// for an errno. Others print as `errno N`.
-const ERRNO_TEXTS: &[u8] = b"\x01\x17Operation not permitted\
-    \x02\x19No such file or directory\
-    \x03\x0fNo such process\
-    \x07\x16Argument list too long\
-    \x08\x11Exec format error\
-    \x09\x13Bad file descriptor\
-    \x0a\x12No child processes\
-    \x0b\x20Resource temporarily unavailable\
-    \x0c\x16Cannot allocate memory\
-    \x0d\x11Permission denied\
-    \x14\x0fNot a directory\
-    \x16\x10Invalid argument\
-    \x17\x1dToo many open files in system\
-    \x18\x13Too many open files\
-    \x19\x1eInappropriate ioctl for device\
-    \x1a\x0eText file busy\
-    \x24\x12File name too long\
-    \x28\x21Too many levels of symbolic links";
+/// execve, tcsetpgrp, prctl, kill, wait4, opening files. Others print as `errno N`. The numbers are this
+/// architecture's, from linux-raw-sys (MIPS numbers many of them its own way).
+const ERRNO_LIST: [(u32, &str); 18] = {
+    use linux_raw_sys::errno::*;
+    [
+        (EPERM, "Operation not permitted"),
+        (ENOENT, "No such file or directory"),
+        (ESRCH, "No such process"),
+        (E2BIG, "Argument list too long"),
+        (ENOEXEC, "Exec format error"),
+        (EBADF, "Bad file descriptor"),
+        (ECHILD, "No child processes"),
+        (EAGAIN, "Resource temporarily unavailable"),
+        (ENOMEM, "Cannot allocate memory"),
+        (EACCES, "Permission denied"),
+        (ENOTDIR, "Not a directory"),
+        (EINVAL, "Invalid argument"),
+        (ENFILE, "Too many open files in system"),
+        (EMFILE, "Too many open files"),
+        (ENOTTY, "Inappropriate ioctl for device"),
+        (ETXTBSY, "Text file busy"),
+        (ENAMETOOLONG, "File name too long"),
+        (ELOOP, "Too many levels of symbolic links"),
+    ]
+};
+
+/// `ERRNO_LIST` packed into one string at compile time (no table of slices): each entry is its errno, the
+/// text's length and the text; the scan steps over whole entries, so no byte of a text is ever taken for
+/// an errno.
+const ERRNO_TEXTS: [u8; packed_len()] = pack();
+
+const fn packed_len() -> usize {
+    let (mut len, mut i) = (0, 0);
+    while i < ERRNO_LIST.len() {
+        len += 2 + ERRNO_LIST[i].1.len();
+        i += 1;
+    }
+    len
+}
+
+const fn pack() -> [u8; packed_len()] {
+    let mut packed = [0; packed_len()];
+    let (mut at, mut i) = (0, 0);
+    while i < ERRNO_LIST.len() {
+        let (errno, text) = ERRNO_LIST[i];
+        assert!(errno < 256 && text.len() < 256);
+        packed[at] = errno as u8;
+        packed[at + 1] = text.len() as u8;
+        let mut j = 0;
+        while j < text.len() {
+            packed[at + 2 + j] = text.as_bytes()[j];
+            j += 1;
+        }
+        at += 2 + text.len();
+        i += 1;
+    }
+    packed
+}
 
 fn describe(errno: i32) -> Option<&'static [u8]> {
-    let mut rest = ERRNO_TEXTS;
+    let mut rest = &ERRNO_TEXTS[..];
     while let [number, len, tail @ ..] = rest {
         let (text, next) = tail.split_at_checked(usize::from(*len))?;
         if i32::from(*number) == errno {
@@ -264,13 +301,13 @@ mod tests {
         }
         // Every entry of the table is reached: none hides behind a malformed one before it.
         let mut entries = 0;
-        let mut rest = ERRNO_TEXTS;
+        let mut rest = &ERRNO_TEXTS[..];
         while let [_, len, tail @ ..] = rest {
             rest = &tail[usize::from(*len)..];
             entries += 1;
         }
         assert_eq!(described, entries);
-        assert_eq!(described, 18);
+        assert_eq!(described, ERRNO_LIST.len());
         for n in [0, -1, 134, 255, 256, 4095, i32::MAX] {
             assert_eq!(describe(n), None, "{n}");
         }

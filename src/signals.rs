@@ -1,9 +1,10 @@
 //! Signal numbers, names and sets, and the one way from a signal pidone received to the one it sends
-//! (`Rewrites::outgoing`). Every architecture pidone is built for has the kernel's generic numbering:
-//! 1..=31 the classic signals, 32..=64 real-time ones.
+//! (`Rewrites::outgoing`). Every architecture pidone is built for has the kernel's generic numbering,
+//! 1..=31 the classic signals and 32..=64 real-time ones; the names and numbers are checked against
+//! linux-raw-sys's, this architecture's, while compiling (MIPS, say, numbers them its own way).
 
 use crate::bytes::{number, same_letters, split_once, strip_prefix_ignoring_case, words};
-use linux_raw_sys::general::{SIGCHLD, SIGINT, SIGKILL, SIGSTOP, SIGTERM};
+use linux_raw_sys::general::{SIGCHLD, SIGINT, SIGIOT, SIGKILL, SIGPOLL, SIGSTOP, SIGTERM, kernel_sigset_t};
 use rustix::process::Signal;
 
 /// The highest signal number (the kernel's _NSIG).
@@ -12,6 +13,8 @@ pub const MAX: u32 = 64;
 pub const RTMIN: u32 = 34;
 
 /// The kernel's sigset_t: bit n-1 stands for signal n.
+const _: () = assert!(core::mem::size_of::<SigSet>() == core::mem::size_of::<kernel_sigset_t>());
+
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 #[repr(transparent)]
 pub struct SigSet(pub u64);
@@ -118,9 +121,74 @@ pub fn sendable(sig: u32) -> Option<Signal> {
 const NAMES: &[u8] = b"HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM TERM STKFLT CHLD CONT STOP \
     TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO PWR SYS";
 
-/// Other spellings `kill -l` and libcs accept, for 6, 29 and 17.
+/// Other spellings `kill -l` and libcs accept, for SIGABRT, SIGIO and SIGCHLD.
 const ALIASES: &[u8] = b"IOT POLL CLD";
-const ALIASED: [u8; 3] = [6, 29, 17];
+const ALIASED: [u8; 3] = [SIGIOT as u8, SIGPOLL as u8, SIGCHLD as u8];
+
+// `NAMES` checked against this architecture's numbers (linux-raw-sys's) while compiling, at no cost in
+// the binary: each name must be the word at its signal's place.
+const _: () = {
+    use linux_raw_sys::general::*;
+    const IN_ORDER: [(u32, &[u8]); 31] = [
+        (SIGHUP, b"HUP"),
+        (SIGINT, b"INT"),
+        (SIGQUIT, b"QUIT"),
+        (SIGILL, b"ILL"),
+        (SIGTRAP, b"TRAP"),
+        (SIGABRT, b"ABRT"),
+        (SIGBUS, b"BUS"),
+        (SIGFPE, b"FPE"),
+        (SIGKILL, b"KILL"),
+        (SIGUSR1, b"USR1"),
+        (SIGSEGV, b"SEGV"),
+        (SIGUSR2, b"USR2"),
+        (SIGPIPE, b"PIPE"),
+        (SIGALRM, b"ALRM"),
+        (SIGTERM, b"TERM"),
+        (SIGSTKFLT, b"STKFLT"),
+        (SIGCHLD, b"CHLD"),
+        (SIGCONT, b"CONT"),
+        (SIGSTOP, b"STOP"),
+        (SIGTSTP, b"TSTP"),
+        (SIGTTIN, b"TTIN"),
+        (SIGTTOU, b"TTOU"),
+        (SIGURG, b"URG"),
+        (SIGXCPU, b"XCPU"),
+        (SIGXFSZ, b"XFSZ"),
+        (SIGVTALRM, b"VTALRM"),
+        (SIGPROF, b"PROF"),
+        (SIGWINCH, b"WINCH"),
+        (SIGIO, b"IO"),
+        (SIGPWR, b"PWR"),
+        (SIGSYS, b"SYS"),
+    ];
+    let mut i = 0;
+    while i < IN_ORDER.len() {
+        let (number, name) = IN_ORDER[i];
+        assert!(word_is(NAMES, number as usize - 1, name), "NAMES is not in this architecture's order");
+        i += 1;
+    }
+    assert!(SIGRTMIN + 2 == RTMIN && MAX == _NSIG, "the real-time signals are not where they are taken to be");
+};
+
+/// Whether word `index` (from 0) of the space-separated `list` is `word`: for the check above.
+const fn word_is(list: &[u8], mut index: usize, word: &[u8]) -> bool {
+    let mut at = 0;
+    while index > 0 && at < list.len() {
+        if list[at] == b' ' {
+            index -= 1;
+        }
+        at += 1;
+    }
+    let mut i = 0;
+    while i < word.len() {
+        if at + i >= list.len() || list[at + i] != word[i] {
+            return false;
+        }
+        i += 1;
+    }
+    at + i == list.len() || list[at + i] == b' '
+}
 
 /// A signal's name in three parts, e.g. ("SIG", "RTMIN+", 3) or ("SIG", "TERM", none). Numbers without a
 /// name (32, 33) come out as ("signal ", "", 32).

@@ -20,7 +20,7 @@ use rustix::process::Pid;
 /// The kernel's sigset_t size in bytes, which rt_sig* calls take as their last argument. `SigSet` is one
 /// native 64-bit word: on 64-bit architectures that is the kernel's one `unsigned long`, and on the
 /// 32-bit ones (all little-endian) its two 32-bit words in order.
-const SIGSET_SIZE: usize = core::mem::size_of::<u64>();
+const SIGSET_SIZE: usize = core::mem::size_of::<SigSet>();
 
 /// Raw return values in -4095..=-1 are negated errnos (the kernel's own convention, which each
 /// architecture's `syscall4` delivers).

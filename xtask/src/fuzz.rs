@@ -1,18 +1,28 @@
 //! `cargo xtask fuzz [SECONDS]`: the command-line and environment parser under cargo fuzz. A crash stops
 //! it, leaves the input under fuzz/artifacts/ and fails; each such input belongs in a regression test.
 
-use crate::cmd::{Result, root, status};
+use crate::cmd::{Result, root};
 use crate::{setup, targets};
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 pub fn fuzz(seconds: u64) -> Result<()> {
     setup::fuzzing()?;
-    status(Command::new("cargo").current_dir(root().join("fuzz")).args([
-        &format!("+{}", targets::NIGHTLY),
-        "fuzz",
-        "run",
-        "cli",
-        "--",
-        &format!("-max_total_time={seconds}"),
-    ]))
+    let out = Command::new("cargo")
+        .current_dir(root().join("fuzz"))
+        .args([&format!("+{}", targets::NIGHTLY), "fuzz", "run", "cli", "--"])
+        .args([&format!("-max_total_time={seconds}"), "-print_final_stats=1"])
+        .stdout(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run cargo fuzz: {e}"))?;
+    let log = String::from_utf8_lossy(&out.stderr);
+    if !out.status.success() {
+        // All of it: the crash, its input's file, how to reproduce it.
+        eprint!("{log}");
+        return Err(format!("the fuzzer found a failing input: {}", out.status));
+    }
+    // libFuzzer's progress (a line per new coverage, `#N ...`) is left out: its summary stays.
+    log.lines()
+        .filter(|l| !l.starts_with('#') && !l.trim_start().starts_with("Compiling"))
+        .for_each(|l| println!("{l}"));
+    Ok(())
 }

@@ -22,15 +22,8 @@ pub fn toolchains() -> Result<()> {
             status(Command::new("rustup").current_dir(root()).args(["component", "add", component]))?;
         }
     }
-    let installed = rustup(&["target", "list", "--installed"])?;
-    let missing: Vec<&str> = TARGETS
-        .iter()
-        .filter(|t| t.toolchain == Toolchain::Stable && !installed.lines().any(|l| l == t.triple))
-        .map(|t| t.triple)
-        .collect();
-    if !missing.is_empty() {
-        status(Command::new("rustup").current_dir(root()).args(["target", "add"]).args(&missing))?;
-    }
+    let stable: Vec<&str> = TARGETS.iter().filter(|t| t.toolchain == Toolchain::Stable).map(|t| t.triple).collect();
+    stable_targets(&stable)?;
     if !rustup(&["toolchain", "list"])?.lines().any(|l| l.starts_with(NIGHTLY)) {
         status(Command::new("rustup").args([
             "toolchain",
@@ -43,6 +36,21 @@ pub fn toolchains() -> Result<()> {
         ]))?;
     }
     Ok(())
+}
+
+/// Adds those of `triples` that the stable toolchain rust-toolchain.toml pins lacks.
+pub fn stable_targets(triples: &[&str]) -> Result<()> {
+    let out = Command::new("rustup")
+        .current_dir(root())
+        .args(["target", "list", "--installed"])
+        .output()
+        .map_err(|e| format!("cannot run rustup (pidone is built with a rustup toolchain): {e}"))?;
+    let installed = String::from_utf8_lossy(&out.stdout);
+    let missing: Vec<&&str> = triples.iter().filter(|t| !installed.lines().any(|l| l == **t)).collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    status(Command::new("rustup").current_dir(root()).args(["target", "add"]).args(missing))
 }
 
 /// Installs the Debian packages whose commands are missing: (command, package) pairs.

@@ -100,6 +100,7 @@ fn term_reaches_the_handler(s: &mut Session, what: &str) {
     s.signal_init(15);
     s.wait_for("cleaned up");
     assert!(start.elapsed() < Duration::from_secs(1), "{what}: the TERM took {:?}", start.elapsed());
+    eprintln!("{what}: the TERM reached the program's handler in {:?}", start.elapsed());
 }
 
 /// `litter` leaves `orphans` orphans, and pidone `-w -v` says so for each; stderr takes none of it until
@@ -141,6 +142,7 @@ fn stalled_stderr(
         orphans + usize::from(first_dropped),
         "{what}: {reaped} lines came, {dropped} dropped"
     );
+    eprintln!("{what}: {orphans} orphans reaped, {reaped} of their lines written, {dropped} dropped");
 }
 
 /// Reads `reader` to its end in a thread.
@@ -245,6 +247,10 @@ fn queued_signals_are_forwarded_while_nobody_reads_stderr() {
     assert_eq!(done.code(), 0);
     let report = done.stdout.lines().last().unwrap_or_default();
     let counted = report.split_whitespace().find_map(|kv| kv.strip_prefix("40=")).unwrap_or("0");
+    eprintln!(
+        "queued signals: {sent} sent, {counted} counted by the program, the TERM after them in {:?}",
+        start.elapsed()
+    );
     // Under qemu-user the emulator queues signals of its own, out of /proc's sight: some may still be
     // on their way when the TERM overtakes them.
     if std::env::var_os("PIDONE_RUNNER").is_some_and(|r| !r.is_empty()) {

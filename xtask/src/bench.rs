@@ -186,7 +186,7 @@ fn peak_rss(inits: &[Init]) -> Result<Metric> {
     Ok(Metric {
         name: "peak RSS of the init (VmHWM)",
         unit: "KiB",
-        target: target(pidone, 32.0, "≤ 32 KiB".into()),
+        target: target(pidone, 36.0, "≤ 36 KiB".into()),
         samples,
     })
 }
@@ -285,9 +285,11 @@ pub fn ceilings(pidone: &Path) -> Result<Count> {
     setup::packages(&[("valgrind", "valgrind"), ("strace", "strace")])?;
     type Measure = fn(&Init) -> Result<f64>;
     let checks: [(&str, &str, f64, Measure); 4] = [
-        ("start-up system calls (strace)", "", 13.0, syscalls),
-        ("start-up instructions (callgrind)", "", 3000.0, instructions),
-        ("peak RSS as PID 1 (VmHWM)", " KiB", 32.0, vm_hwm),
+        ("start-up system calls (strace)", "", 12.0, syscalls),
+        ("start-up instructions (callgrind)", "", 1500.0, instructions),
+        // Nine pages: five of code and read-only data (the amd64 file is over 16 KiB), one of data, and
+        // up to three of stack, where the kernel's random offset puts it.
+        ("peak RSS as PID 1 (VmHWM)", " KiB", 36.0, vm_hwm),
         ("idle wake-ups as PID 1", " /min", 0.0, idle_wakeups_per_minute),
     ];
     let init = Init { name: "pidone", path: pidone.to_path_buf() };

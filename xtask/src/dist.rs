@@ -111,9 +111,15 @@ fn build(target: &Target, target_dir: &Path) -> Result<PathBuf> {
     Ok(target_dir.join(target.triple).join("release/pidone"))
 }
 
-/// Fails unless the README's platform table gives each file the size it has now: the table is a claim.
+/// Fails unless the README's platform table gives each file the size it has now, and its first paragraph's
+/// "under N KiB on every platform" holds: both are claims.
 pub fn check_readme_sizes(built: &Dist) -> Result<()> {
     let readme = std::fs::read_to_string(root().join("README.md")).map_err(|e| format!("README.md: {e}"))?;
+    let headline: u64 = readme
+        .split_once("of under ")
+        .and_then(|(_, rest)| rest.split_once(" KiB on every platform"))
+        .and_then(|(n, _)| n.parse().ok())
+        .ok_or("README.md's first paragraph says no \"under N KiB on every platform\"")?;
     for (target, path) in &built.all {
         let size = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?.len();
         let name = format!("`pidone-{}`", target.arch);
@@ -130,8 +136,11 @@ pub fn check_readme_sizes(built: &Dist) -> Result<()> {
         if claimed != size {
             return Err(format!("README.md says {name} is {claimed} bytes; it is {size}"));
         }
+        if size >= headline * 1024 {
+            return Err(format!("README.md says every file is under {headline} KiB; {name} is {size} bytes"));
+        }
     }
-    println!("README.md's platform table has every file's size");
+    println!("README.md's platform table has every file's size, each under the {headline} KiB it says");
     Ok(())
 }
 

@@ -48,9 +48,15 @@ impl Engine {
     /// events, runc, and lower ulimits (root here may not raise them to podman's defaults; `kube play`
     /// reads them from a containers.conf).
     pub fn podman(work: &Path) -> Result<Engine> {
-        let conf = work.join("containers.conf");
-        std::fs::write(&conf, "[containers]\ndefault_ulimits = [\"nofile=1024:1024\", \"nproc=1024:1024\"]\n")
-            .map_err(|e| format!("{}: {e}", conf.display()))?;
+        Engine::podman_with(work, "containers.conf", "")
+    }
+
+    /// As `podman`, with `engine` as the `[engine]` table of its containers.conf, `name` in `work`.
+    pub fn podman_with(work: &Path, name: &str, engine: &str) -> Result<Engine> {
+        let conf = work.join(name);
+        let text =
+            format!("[containers]\ndefault_ulimits = [\"nofile=1024:1024\", \"nproc=1024:1024\"]\n[engine]\n{engine}");
+        std::fs::write(&conf, text).map_err(|e| format!("{}: {e}", conf.display()))?;
         let at = |dir: &str| work.join(dir).to_string_lossy().into_owned();
         let global = ["--root", &at("storage"), "--runroot", &at("run"), "--storage-driver", "vfs"]
             .into_iter()

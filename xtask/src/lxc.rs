@@ -40,9 +40,13 @@ pub fn scenarios(built: &Dist) -> Result<Count> {
             expect_eq(&stopped.got.as_str(), &"", "what the program's handlers got")?;
             expect_eq(&stopped.init_ended, &Some("ended on error (158)".into()), "the init's end (128 + SIGPWR)")
         }),
-        ("lxc-stop -r (reboot): LXC's SIGINT reaches the program as SIGINT", &|| {
-            let stopped = Container::start(&dir, "reboot", &format!("{pidone} --"))?.stop(&["-r"])?;
-            expect_eq(&stopped.got.as_str(), &"INT\n", "what the program got")
+        ("lxc-stop -r (reboot): LXC's SIGINT reaches the program as SIGINT; the container stops", &|| {
+            let container = Container::start(&dir, "reboot", &format!("{pidone} --"))?;
+            let stopped = container.stop(&["-r"])?;
+            expect_eq(&stopped.got.as_str(), &"INT\n", "what the program got")?;
+            // LXC reboots only a container whose init a reboot(2) ended, with SIGHUP.
+            let state = container.info()?;
+            expect_eq(&state.split_whitespace().last(), &Some("STOPPED"), "lxc-info's state")
         }),
     ];
     let count = run_all(scenarios);
@@ -108,12 +112,18 @@ impl Container {
         Ok(Stopped { got, init_ended, took })
     }
 
-    fn lxc(&self, tool: &str, args: &[&str]) -> Result<()> {
+    /// `lxc-info -s`: the container's state.
+    fn info(&self) -> Result<String> {
+        self.lxc("lxc-info", &["-s"])
+    }
+
+    /// Runs an LXC tool on this container; its output.
+    fn lxc(&self, tool: &str, args: &[&str]) -> Result<String> {
         let mut cmd = Command::new("timeout");
         cmd.args(["30", tool, "-P"]).arg(&self.dir).args(["-n", &self.name]).args(args);
         let out = output(&mut cmd)?;
         if out.status.success() {
-            Ok(())
+            Ok(String::from_utf8_lossy(&out.stdout).into_owned())
         } else {
             Err(format!("{tool} {args:?}: {}{}", String::from_utf8_lossy(&out.stderr).trim(), self.log()))
         }

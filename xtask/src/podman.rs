@@ -22,6 +22,8 @@ const BARE: &str = "localhost/pidone-bare-app:e2e";
 const FROM_ARCHIVE: &str = "localhost/pidone-from-archive:e2e";
 /// The release's own image, copied from its archive.
 const RELEASED: &str = "localhost/pidone-oci:e2e";
+/// A pod's pause image: the release's, its entrypoint pause mode.
+const PAUSE: &str = "localhost/pidone-pause:e2e";
 
 /// What every scenario works with.
 struct Podman<'a> {
@@ -245,6 +247,19 @@ fn archive(p: &Podman) -> Count {
             expect_contains(&p.engine.run(&[FROM_ARCHIVE])?.stdout, " ppid=1 init=/pidone\n")
         }),
         (
+            "kube play with containers.conf's infra_image a pidone -P image: pidone is the pod's PID 1 and reaps",
+            &|| {
+                p.storage.pause_image(&p.context)?;
+                let engine = Engine::podman_with(&p.work, "pause.conf", &format!("infra_image = \"{PAUSE}\"\n"))?;
+                // The application has no init of its own: its orphans go to the pod's PID 1.
+                let pod = Pod::play(&engine, &p.work, true, &["/app"], &["orphans", "5"])?;
+                pod.wait_for("zombies=0")?;
+                expect_contains(&pod.top()?, "\n1 0 pidone\n")?;
+                let (code, _) = pod.stop()?;
+                expect_eq(&code, &0, "the application's exit code")
+            },
+        ),
+        (
             "a pod whose pause process is pidone -P (--infra-image from the archive): PID 1, reaps, stops with 0",
             &|| {
                 let pod = PausePod::create(&p.engine, &[RELEASED, "/pidone -P -w"])?;
@@ -362,6 +377,15 @@ impl Storage {
         let _ = self.buildah(&["umount", &container]);
         let _ = self.buildah(&["rm", &container]);
         file
+    }
+
+    /// `PAUSE`, on the release's image taken from its archive (`layer_app_on_archive` first).
+    fn pause_image(&self, context: &Path) -> Result<()> {
+        let file = context.join("Containerfile.pause");
+        std::fs::write(&file, format!("FROM {RELEASED}\nENTRYPOINT [\"/pidone\", \"-P\"]\n"))
+            .map_err(|e| format!("{}: {e}", file.display()))?;
+        let (file, dir) = (file.to_str().ok_or("non-UTF-8 path")?, context.to_str().ok_or("non-UTF-8 path")?);
+        self.buildah(&["bud", "--quiet", "--network=none", "-f", file, "-t", PAUSE, dir]).map(|_| ())
     }
 
     /// The release's image archive into this storage (skopeo picks this machine's platform from the

@@ -127,7 +127,7 @@ pub fn native() -> &'static Target {
 }
 
 /// Integration tests that cannot hold under qemu-user, and why. They run on the native builds.
-pub const NOT_UNDER_QEMU: [(&str, &str); 12] = [
+pub const NOT_UNDER_QEMU: [(&str, &str); 13] = [
     (
         "wait_all_as_a_subreaper_waits_passes_term_and_kills_at_the_deadline",
         "qemu 7.2 rejects PR_SET_CHILD_SUBREAPER with EINVAL",
@@ -155,6 +155,10 @@ pub const NOT_UNDER_QEMU: [(&str, &str); 12] = [
         "qemu uses host SIGSEGV for its own faults: about 1 run in 30 under load, one sent from outside is lost",
     ),
     ("fork_failure_is_one_fatal_line_and_exit_1", "qemu needs threads of its own, which RLIMIT_NPROC=1 forbids"),
+    (
+        "under_lxc_its_other_halt_signal_reaches_the_program_as_term_too",
+        "qemu renumbers real-time signals between the host and the guest: SIGRTMIN+3 reaches pidone as another",
+    ),
 ];
 
 #[cfg(test)]

@@ -229,14 +229,13 @@ where
         Some((name, value)) => (name, Some(value)),
         None => (name, None),
     };
-    let mut value = |option| inline.or_else(|| args.take()).ok_or(Error::MissingValue(option));
     match find(LongOption::NAMES, name).and_then(|(i, _)| LongOption::IN_ORDER.get(i)) {
         Some(LongOption::Grace) => {
-            let v = value(b"--grace")?;
+            let v = inline.or_else(|| args.take()).ok_or(Error::MissingValue(b"--grace"))?;
             config.grace = Some(grace(v).ok_or(Error::BadValue(b"--grace", v))?);
         }
         Some(LongOption::Rewrite) => {
-            let spec = value(b"--rewrite")?;
+            let spec = inline.or_else(|| args.take()).ok_or(Error::MissingValue(b"--rewrite"))?;
             config.rewrites.add(spec).ok_or(Error::BadValue(b"--rewrite", spec))?;
         }
         Some(LongOption::Pause) if inline.is_none() => config.pause = true,
@@ -247,9 +246,7 @@ where
 }
 
 /// One word of short flags (`-gsvvv`, `-e143`); a flag's value is the rest of the word or the next one.
-/// `-h` and `-l` are the action to take. (Called once: inlined, its result needs no passing around,
-/// which saves 80 bytes.)
-#[inline(always)]
+/// `-h` and `-l` are the action to take.
 fn short_flags<'a, I>(config: &mut Config, mut flags: &'a [u8], args: &mut Args<I>) -> Result<Option<Action>, Error<'a>>
 where
     I: Iterator<Item = &'a [u8]> + Clone,

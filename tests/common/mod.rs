@@ -353,8 +353,11 @@ pub fn run_with_input(mut cmd: Command, input: &[u8]) -> Finished {
 pub struct TempDir(pub PathBuf);
 
 impl TempDir {
+    /// `name` need not be unique: tests running side by side may share a helper, hence a number each.
     pub fn new(name: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!("pidone-test-{}-{name}", std::process::id()));
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("pidone-test-{}-{n}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         TempDir(dir)

@@ -93,9 +93,9 @@ impl Variable {
 
 const _: () = assert!(count_words(Variable::NAMES) == Variable::IN_ORDER.len());
 
-/// Where `name` stands in `names`, and the name as `names` holds it.
-fn find(names: &'static [u8], name: &[u8]) -> Option<(usize, &'static [u8])> {
-    words(names).enumerate().find(|&(_, word)| word == name)
+/// Where `name` stands in `names`.
+fn find(names: &'static [u8], name: &[u8]) -> Option<usize> {
+    words(names).position(|word| word == name)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -155,7 +155,7 @@ pub enum Error<'a> {
     /// A long option without its value.
     MissingValue(&'static [u8]),
     /// The option, as written, and its bad value.
-    BadValue(&'static [u8], &'a [u8]),
+    BadValue(&'a [u8], &'a [u8]),
     NoProgram,
     PauseWithProgram,
 }
@@ -229,7 +229,7 @@ where
         Some((name, value)) => (name, Some(value)),
         None => (name, None),
     };
-    match find(LongOption::NAMES, name).and_then(|(i, _)| LongOption::IN_ORDER.get(i)) {
+    match find(LongOption::NAMES, name).and_then(|i| LongOption::IN_ORDER.get(i)) {
         Some(LongOption::Grace) => {
             let v = inline.or_else(|| args.take()).ok_or(Error::MissingValue(b"--grace"))?;
             config.grace = Some(grace(v).ok_or(Error::BadValue(b"--grace", v))?);
@@ -296,9 +296,7 @@ impl Config {
                 self.lxc = value == b"lxc";
                 continue;
             }
-            // The name as the usage holds it, for a bad value's message.
-            let Some((i, name)) = find(Variable::NAMES, name) else { continue };
-            let Some(variable) = Variable::IN_ORDER.get(i) else { continue };
+            let Some(variable) = find(Variable::NAMES, name).and_then(|i| Variable::IN_ORDER.get(i)) else { continue };
             let bad = |value| Error::BadValue(name, value);
             let items = || value.split(|&c| c == b',');
             match variable {

@@ -3,7 +3,13 @@
 
 /// The words of a space-separated list.
 pub fn words(list: &'static [u8]) -> impl Iterator<Item = &'static [u8]> {
-    list.split(|&c| c == b' ')
+    split(list, b' ')
+}
+
+/// The parts of `s` between its `separator`s. Every list pidone reads is cut by this one function, so its
+/// loop is in the binary once.
+pub fn split(s: &[u8], separator: u8) -> impl Iterator<Item = &[u8]> {
+    s.split(move |&c| c == separator)
 }
 
 /// How many words a space-separated list has: for checks at compile time only (its indexing could panic).

@@ -5,7 +5,7 @@
 //! Long options and variables are found by their place in a space-separated list of their names (one
 //! string, not a table of slices: a fraction of the bytes), whose order is their enum's.
 
-use crate::bytes::{count_words, number, split_once, words};
+use crate::bytes::{count_words, number, split, split_once, words};
 use crate::ending::Expected;
 use crate::signals::Rewrites;
 use core::time::Duration;
@@ -298,7 +298,7 @@ impl Config {
             }
             let Some(variable) = find(Variable::NAMES, name).and_then(|i| Variable::IN_ORDER.get(i)) else { continue };
             let bad = |value| Error::BadValue(name, value);
-            let items = || value.split(|&c| c == b',');
+            let items = || split(value, b',');
             match variable {
                 // As -s: nothing to do.
                 Variable::Subreaper => {}

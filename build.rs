@@ -34,6 +34,11 @@ fn main() {
         // its own: each segment starts on a new page, so this is one resident page less. The data
         // becomes executable, as in every static binary linked before 2018; none of it is writable.
         println!("cargo:rustc-link-arg-bins=--no-rosegment");
+        // A MIPS linker's default entry point is `__start`, not `_start`: without this, the entry is left at 0
+        // and --gc-sections keeps nothing (then the script above finds no .text to insert after).
+        if std::env::var("CARGO_CFG_TARGET_ARCH").is_ok_and(|arch| arch.starts_with("mips")) {
+            println!("cargo:rustc-link-arg-bins=--entry=_start");
+        }
     } else {
         // A host build (for `cargo test`) links through cc, whose C start files would bring a second _start.
         println!("cargo:rustc-link-arg-bins=-nostartfiles");

@@ -4,6 +4,8 @@
 //! is the shipped binary's body (`src/main.rs` only adds the entry point) and, with std, its unit tests.
 
 #![cfg_attr(not(test), no_std)]
+// `asm!` on mips is still behind a feature gate (the pinned nightly builds that target).
+#![cfg_attr(target_arch = "mips64", feature(asm_experimental_arch))]
 
 /// This machine's architecture, one file each, all giving the same three things: `CLONE_FORK_ARGS`,
 /// clone(2)'s first two arguments for a plain fork (their order differs); `syscall4`, one system call with
@@ -16,6 +18,7 @@
 #[cfg_attr(target_arch = "riscv64", path = "arch/riscv64.rs")]
 #[cfg_attr(target_arch = "powerpc64", path = "arch/powerpc64.rs")]
 #[cfg_attr(target_arch = "s390x", path = "arch/s390x.rs")]
+#[cfg_attr(target_arch = "mips64", path = "arch/mips64.rs")]
 mod arch;
 mod bytes;
 mod children;

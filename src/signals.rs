@@ -1,45 +1,70 @@
 //! Signal numbers, names and sets, and the one way from a signal pidone received to the one it sends
-//! (`Rewrites::outgoing`). Every architecture pidone is built for has the kernel's generic numbering,
-//! 1..=31 the classic signals and 32..=64 real-time ones; the names and numbers are checked against
-//! linux-raw-sys's, this architecture's, while compiling (MIPS, say, numbers them its own way).
+//! (`Rewrites::outgoing`). Every architecture but MIPS has the kernel's generic numbering: 1..=31 the
+//! classic signals, 32..=64 real-time ones. MIPS orders the classic ones its own way (SIGUSR1 is 16,
+//! SIGCHLD 18, SIGPWR 19; a SIGEMT, no SIGSTKFLT) and has 128 (_NSIG). The names and numbers are checked
+//! against linux-raw-sys's, this architecture's, while compiling.
 
 use crate::bytes::{number, same_letters, split_once, strip_prefix_ignoring_case, words};
 use linux_raw_sys::general::{SIGCHLD, SIGINT, SIGIOT, SIGKILL, SIGPOLL, SIGSTOP, SIGTERM, kernel_sigset_t};
 use rustix::process::Signal;
 
-/// The highest signal number (the kernel's _NSIG).
+/// The highest signal number: the kernel's _NSIG (64); on MIPS glibc's SIGRTMAX, 127, not the kernel's
+/// 128, which a wait status cannot tell apart from an exit (128 & 0x7f is 0), nor 128+N an exit code.
+#[cfg(not(target_arch = "mips64"))]
 pub const MAX: u32 = 64;
+#[cfg(target_arch = "mips64")]
+pub const MAX: u32 = 127;
 /// SIGRTMIN as glibc programs and `kill -l` count it: glibc keeps 32 and 33 for itself.
 pub const RTMIN: u32 = 34;
 
-/// The kernel's sigset_t: bit n-1 stands for signal n.
-const _: () = assert!(core::mem::size_of::<SigSet>() == core::mem::size_of::<kernel_sigset_t>());
+/// The kernel's sigset_t: bit n-1 stands for signal n. One 64-bit word (on the 32-bit architectures, all
+/// little-endian, the kernel's two 32-bit words are the same bytes); two on MIPS, where word (n-1)/64
+/// holds signal n.
+#[cfg(not(target_arch = "mips64"))]
+type Words = u64;
+#[cfg(target_arch = "mips64")]
+type Words = [u64; 2];
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 #[repr(transparent)]
-pub struct SigSet(pub u64);
+pub struct SigSet(pub Words);
+
+const _: () = assert!(core::mem::size_of::<SigSet>() == core::mem::size_of::<kernel_sigset_t>());
 
 impl SigSet {
-    pub const EMPTY: SigSet = SigSet(0);
+    // SAFETY: all zeros is a valid integer, and a valid array of them.
+    pub const EMPTY: SigSet = SigSet(unsafe { core::mem::zeroed() });
 
-    /// The set of `sig` alone.
+    /// The set of `sig` alone, one of the classic signals (which are all in the first word).
     pub const fn of(sig: u32) -> SigSet {
-        SigSet(bit(sig))
+        SigSet::first_word(bit(sig), 0)
     }
 
     /// What pidone blocks and waits for: everything that can be blocked. SIGCHLD means "reap"; every other
     /// one is forwarded, including SIGTTIN, SIGTTOU and the fault signals when another process sends them
     /// (a real fault is forced through by the kernel even when blocked).
     pub const fn supervised() -> SigSet {
-        SigSet(!(bit(SIGKILL) | bit(SIGSTOP)))
+        SigSet::first_word(!(bit(SIGKILL) | bit(SIGSTOP)), !0)
+    }
+
+    /// The set whose first word is `first` and, on MIPS, whose second word is `second`.
+    #[allow(unused_variables)] // `second`, where there is no second word
+    const fn first_word(first: u64, second: u64) -> SigSet {
+        #[cfg(not(target_arch = "mips64"))]
+        return SigSet(first);
+        #[cfg(target_arch = "mips64")]
+        return SigSet([first, second]);
     }
 
     #[cfg(test)]
     pub fn contains(self, sig: u32) -> bool {
-        (1..=MAX).contains(&sig) && self.0 & bit(sig) != 0
+        // SAFETY: `Words` is one or two u64s, the same bytes as an array of as many.
+        let words: [u64; core::mem::size_of::<Words>() / 8] = unsafe { core::mem::transmute(self.0) };
+        (1..=MAX).contains(&sig) && words[(sig as usize - 1) / 64] >> ((sig - 1) % 64) & 1 != 0
     }
 }
 
+/// Signal `sig`'s bit in the first word.
 const fn bit(sig: u32) -> u64 {
     1 << (sig - 1)
 }
@@ -118,8 +143,12 @@ pub fn sendable(sig: u32) -> Option<Signal> {
 
 /// The names of 1..=31 without the SIG prefix, as `kill -l` prints them, in number order. (One string
 /// rather than a table of slices: the slices' pointers would outweigh the text.)
+#[cfg(not(target_arch = "mips64"))]
 const NAMES: &[u8] = b"HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM TERM STKFLT CHLD CONT STOP \
     TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO PWR SYS";
+#[cfg(target_arch = "mips64")]
+const NAMES: &[u8] = b"HUP INT QUIT ILL TRAP ABRT EMT FPE KILL BUS SEGV SYS PIPE ALRM TERM USR1 USR2 CHLD PWR WINCH \
+    URG IO STOP TSTP CONT TTIN TTOU VTALRM PROF XCPU XFSZ";
 
 /// Other spellings `kill -l` and libcs accept, for SIGABRT, SIGIO and SIGCHLD.
 const ALIASES: &[u8] = b"IOT POLL CLD";
@@ -129,7 +158,7 @@ const ALIASED: [u8; 3] = [SIGIOT as u8, SIGPOLL as u8, SIGCHLD as u8];
 // the binary: each name must be the word at its signal's place.
 const _: () = {
     use linux_raw_sys::general::*;
-    const IN_ORDER: [(u32, &[u8]); 31] = [
+    const EVERYWHERE: [(u32, &[u8]); 30] = [
         (SIGHUP, b"HUP"),
         (SIGINT, b"INT"),
         (SIGQUIT, b"QUIT"),
@@ -145,7 +174,6 @@ const _: () = {
         (SIGPIPE, b"PIPE"),
         (SIGALRM, b"ALRM"),
         (SIGTERM, b"TERM"),
-        (SIGSTKFLT, b"STKFLT"),
         (SIGCHLD, b"CHLD"),
         (SIGCONT, b"CONT"),
         (SIGSTOP, b"STOP"),
@@ -162,13 +190,17 @@ const _: () = {
         (SIGPWR, b"PWR"),
         (SIGSYS, b"SYS"),
     ];
+    #[cfg(not(target_arch = "mips64"))]
+    let (own, nsig) = ((SIGSTKFLT, b"STKFLT" as &[u8]), MAX);
+    #[cfg(target_arch = "mips64")]
+    let (own, nsig) = ((SIGEMT, b"EMT" as &[u8]), MAX + 1);
     let mut i = 0;
-    while i < IN_ORDER.len() {
-        let (number, name) = IN_ORDER[i];
+    while i <= EVERYWHERE.len() {
+        let (number, name) = if i < EVERYWHERE.len() { EVERYWHERE[i] } else { own };
         assert!(word_is(NAMES, number as usize - 1, name), "NAMES is not in this architecture's order");
         i += 1;
     }
-    assert!(SIGRTMIN + 2 == RTMIN && MAX == _NSIG, "the real-time signals are not where they are taken to be");
+    assert!(SIGRTMIN + 2 == RTMIN && nsig == _NSIG, "the real-time signals are not where they are taken to be");
 };
 
 /// Whether word `index` (from 0) of the space-separated `list` is `word`: for the check above.

@@ -8,19 +8,37 @@ use crate::arch::{self, syscall4};
 use crate::signals::SigSet;
 use core::ffi::CStr;
 use core::time::Duration;
+#[cfg(not(target_arch = "mips64"))]
+use linux_raw_sys::general::kernel_sigaction;
 use linux_raw_sys::general::{
     __NR_clone, __NR_close_range, __NR_execve, __NR_exit_group, __NR_lseek, __NR_openat, __NR_rt_sigaction,
     __NR_rt_sigprocmask, __kernel_sighandler_t, __kernel_timespec, AT_FDCWD, CLOCK_MONOTONIC, POLLOUT, SEEK_CUR,
-    SIG_SETMASK, kernel_sigaction, pollfd,
+    SIG_SETMASK, pollfd,
 };
 use rustix::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 use rustix::io::Errno;
 use rustix::process::Pid;
 
-/// The kernel's sigset_t size in bytes, which rt_sig* calls take as their last argument. `SigSet` is one
-/// native 64-bit word: on 64-bit architectures that is the kernel's one `unsigned long`, and on the
-/// 32-bit ones (all little-endian) its two 32-bit words in order.
+/// The kernel's sigset_t size in bytes, which rt_sig* calls take as their last argument (any other is
+/// EINVAL): 8, or 16 on MIPS. `SigSet` is the kernel's own (signals.rs).
 const SIGSET_SIZE: usize = core::mem::size_of::<SigSet>();
+
+/// rt_sigaction's struct on MIPS, as its kernel has it: a 32-bit sa_flags first, then the handler and
+/// the mask, no sa_restorer. linux-raw-sys 0.12's MIPS `kernel_sigaction` has the generic order (handler
+/// first, a 64-bit sa_flags after it): with it, SIG_IGN would go to the kernel as SIG_DFL with flags.
+#[cfg(target_arch = "mips64")]
+#[allow(non_camel_case_types)]
+#[repr(C)]
+#[derive(Clone, Copy)]
+struct kernel_sigaction {
+    sa_flags: u32,
+    sa_handler_kernel: __kernel_sighandler_t,
+    sa_mask: linux_raw_sys::general::kernel_sigset_t,
+}
+#[cfg(target_arch = "mips64")]
+const _: () = assert!(
+    core::mem::size_of::<kernel_sigaction>() == 32 && core::mem::offset_of!(kernel_sigaction, sa_handler_kernel) == 8
+);
 
 /// Raw return values in -4095..=-1 are negated errnos (the kernel's own convention, which each
 /// architecture's `syscall4` delivers).
@@ -54,7 +72,7 @@ pub unsafe fn execve(path: *const u8, argv: *const *const u8, envp: *const *cons
 /// its only errors are for a bad `how`, a bad pointer or a bad set size, and none of them is possible here.
 pub fn set_signal_mask(mask: &SigSet) -> SigSet {
     let mut old = SigSet::EMPTY;
-    // SAFETY: both pointers are to live 8-byte sets, matching the size argument.
+    // SAFETY: both pointers are to live sets of the size the size argument says.
     unsafe {
         syscall4(
             __NR_rt_sigprocmask,
@@ -130,7 +148,7 @@ impl Disposition {
 pub fn set_disposition(sig: u32, new: &Disposition) -> Disposition {
     let mut old = Disposition::DEFAULT;
     // SAFETY: both pointers are to live kernel_sigaction structs, this architecture's layout, whose mask
-    // is the 8 bytes the size argument says.
+    // is the size the size argument says.
     unsafe {
         syscall4(
             __NR_rt_sigaction,
@@ -207,7 +225,7 @@ pub fn wait_signal(set: &SigSet, timeout: Option<Duration>) -> Result<u32, Errno
         timeout.map(|t| __kernel_timespec { tv_sec: t.as_secs() as i64, tv_nsec: t.subsec_nanos().into() });
     let set = set as *const SigSet as usize;
     loop {
-        // SAFETY: `set` is a live 8-byte set; the timeout is NULL or a live timespec of the call's layout;
+        // SAFETY: `set` is a live set of SIGSET_SIZE bytes; the timeout is NULL or a live timespec of the call's layout;
         // siginfo may be NULL.
         let ret = timed(time_calls::SIGTIMEDWAIT, timespec.as_mut(), |nr, ts| unsafe {
             syscall4(nr, set, 0, ts, SIGSET_SIZE)

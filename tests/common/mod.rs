@@ -32,6 +32,23 @@ pub fn pidone() -> PathBuf {
     }
 }
 
+/// Signal `name`'s number as the pidone under test counts it: MIPS numbers most classic signals its own
+/// way (its ELF machine is EM_MIPS, 8, in either byte order). What a host process sends or receives is
+/// the host's number; under qemu-user the emulator translates between the two.
+pub fn number_for_pidone(name: &str) -> u32 {
+    const GENERIC: &str = "HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM TERM STKFLT CHLD CONT \
+        STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO PWR SYS";
+    const MIPS: &str = "HUP INT QUIT ILL TRAP ABRT EMT FPE KILL BUS SEGV SYS PIPE ALRM TERM USR1 USR2 CHLD PWR WINCH \
+        URG IO STOP TSTP CONT TTIN TTOU VTALRM PROF XCPU XFSZ";
+    let elf = std::fs::read(pidone()).expect("the pidone under test");
+    let machine = match elf.get(5) {
+        Some(2) => u16::from_be_bytes([elf[18], elf[19]]),
+        _ => u16::from_le_bytes([elf[18], elf[19]]),
+    };
+    let names = if machine == 8 { MIPS } else { GENERIC };
+    names.split(' ').position(|n| n == name).map(|i| i as u32 + 1).expect("a classic signal's name")
+}
+
 /// The test program of `tests/app` (see its modes there): `$PIDONE_TESTAPP`, which `cargo xtask test`
 /// sets, or else built here once, for this machine, in its own target directory (this test run's
 /// cargo holds the lock on the usual one).

@@ -4,7 +4,7 @@
 use crate::cmd::Result;
 use crate::cmd::root;
 use crate::targets::{NIGHTLY, TARGETS, Target, Toolchain};
-use crate::{elf, setup};
+use crate::{elf, rustix_mips, setup};
 use sha2::{Digest, Sha256};
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
@@ -88,6 +88,11 @@ fn build(target: &Target, target_dir: &Path) -> Result<PathBuf> {
     cargo.args(["build", "--quiet", "--release", "--package", "pidone", "--bin", "pidone", "--target", target.triple]);
     if target.toolchain == Toolchain::Nightly {
         cargo.args(["-Z", "build-std=core"]);
+    }
+    if target.rustix_keeping_at {
+        for setting in rustix_mips::cargo_config()? {
+            cargo.args(["--config", &setting]);
+        }
     }
     // rustc calls armv7's `+thumb-mode` an unstable target feature, on every build; the pinned toolchain
     // makes that harmless (ARCHITECTURE.md), so the note is not passed on.

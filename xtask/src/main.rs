@@ -18,6 +18,7 @@ mod podman;
 mod release;
 mod revision;
 mod run;
+mod rustix_mips;
 mod setup;
 mod targets;
 mod test;

@@ -2,10 +2,11 @@
 //! identity, and how the test suite runs it. Adding an architecture starts with a row here (ARCHITECTURE.md
 //! has the whole checklist).
 
-use goblin::elf::header::{EM_386, EM_AARCH64, EM_ARM, EM_PPC64, EM_RISCV, EM_S390, EM_X86_64};
+use goblin::elf::header::{EM_386, EM_AARCH64, EM_ARM, EM_MIPS, EM_PPC64, EM_RISCV, EM_S390, EM_X86_64};
 
-/// The dated nightly for the targets stable cannot build: no prebuilt `core` for ARMv5TE is served, and
-/// rustix uses its own system calls on powerpc64 and s390x only with a nightly feature. Also the fuzzer's.
+/// The dated nightly for the targets stable cannot build: no prebuilt `core` for ARMv5TE or mips64el (tier
+/// 3) is served, and rustix uses its own system calls on powerpc64, s390x and mips64 only with a nightly
+/// feature. Also the fuzzer's.
 pub const NIGHTLY: &str = "nightly-2026-05-19";
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -29,6 +30,8 @@ pub struct Target {
     pub elf: Elf,
     /// The emulator (with its arguments) that runs it here; empty: it runs natively.
     pub runner: &'static [&'static str],
+    /// Built with rustix's system calls keeping `$1` (MIPS: `rustix_mips.rs`).
+    pub rustix_keeping_at: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -45,7 +48,7 @@ const fn elf(is_64: bool, little_endian: bool, machine: u16) -> Elf {
 const SMALL: u64 = 20 * 1024;
 const LARGER: u64 = 24 * 1024;
 
-pub const TARGETS: [Target; 8] = [
+pub const TARGETS: [Target; 9] = [
     Target {
         arch: "amd64",
         platform: "linux/amd64",
@@ -54,6 +57,7 @@ pub const TARGETS: [Target; 8] = [
         budget: SMALL,
         elf: elf(true, true, EM_X86_64),
         runner: &[],
+        rustix_keeping_at: false,
     },
     Target {
         arch: "arm64",
@@ -63,6 +67,7 @@ pub const TARGETS: [Target; 8] = [
         budget: SMALL,
         elf: elf(true, true, EM_AARCH64),
         runner: &["qemu-aarch64-static"],
+        rustix_keeping_at: false,
     },
     Target {
         arch: "armv7",
@@ -72,6 +77,7 @@ pub const TARGETS: [Target; 8] = [
         budget: SMALL,
         elf: elf(false, true, EM_ARM),
         runner: &["qemu-arm-static", "-cpu", "cortex-a7"],
+        rustix_keeping_at: false,
     },
     Target {
         arch: "riscv64",
@@ -81,6 +87,7 @@ pub const TARGETS: [Target; 8] = [
         budget: SMALL,
         elf: elf(true, true, EM_RISCV),
         runner: &["qemu-riscv64-static"],
+        rustix_keeping_at: false,
     },
     Target {
         arch: "armv6",
@@ -90,6 +97,7 @@ pub const TARGETS: [Target; 8] = [
         budget: LARGER,
         elf: elf(false, true, EM_ARM),
         runner: &["qemu-arm-static", "-cpu", "arm1176"],
+        rustix_keeping_at: false,
     },
     Target {
         arch: "386",
@@ -99,6 +107,7 @@ pub const TARGETS: [Target; 8] = [
         budget: LARGER,
         elf: elf(false, true, EM_386),
         runner: &[],
+        rustix_keeping_at: false,
     },
     Target {
         arch: "ppc64le",
@@ -108,6 +117,7 @@ pub const TARGETS: [Target; 8] = [
         budget: LARGER,
         elf: elf(true, true, EM_PPC64),
         runner: &["qemu-ppc64le-static"],
+        rustix_keeping_at: false,
     },
     Target {
         arch: "s390x",
@@ -117,6 +127,18 @@ pub const TARGETS: [Target; 8] = [
         budget: LARGER,
         elf: elf(true, false, EM_S390),
         runner: &["qemu-s390x-static"],
+        rustix_keeping_at: false,
+    },
+    Target {
+        arch: "mips64le",
+        platform: "linux/mips64le",
+        triple: "mips64el-unknown-linux-gnuabi64",
+        toolchain: Toolchain::Nightly,
+        budget: LARGER,
+        elf: elf(true, true, EM_MIPS),
+        // qemu 7.2 picks a MIPS64r2 core (5KEf) for this file by itself: Debian's mips64el baseline.
+        runner: &["qemu-mips64el-static"],
+        rustix_keeping_at: true,
     },
 ];
 

@@ -163,7 +163,21 @@ fn a_pipe_nobody_reads_stops_neither_reaping_nor_forwarding() {
     let users: &[&[&str]] = if is_root() { &[&[], &nobody] } else { &[&[]] };
     for prefix in users {
         let (reader, writer) = std::io::pipe().unwrap();
-        stalled_stderr(prefix, writer.into(), 3000, false, &format!("{prefix:?}"), || drain(reader));
+        stalled_stderr(prefix, writer.into(), 3000, false, &format!("{prefix:?}"), || {
+            // Back only once the pipe is empty: pidone's last line must find room (on a slow emulator
+            // the reader may not have run yet when the program ends).
+            let probe = reader.try_clone().unwrap();
+            let got = drain(reader);
+            let end = Instant::now() + DEADLINE;
+            use std::os::fd::AsRawFd;
+            // SAFETY: `probe` is open for the whole loop.
+            let probe = unsafe { rustix::fd::BorrowedFd::borrow_raw(probe.as_raw_fd()) };
+            while rustix::io::ioctl_fionread(probe).unwrap() > 0 {
+                assert!(Instant::now() < end, "the reader never emptied the pipe");
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            got
+        });
     }
 }
 

@@ -37,19 +37,19 @@ impl SigSet {
 
     /// The set of `sig` alone, one of the classic signals (which are all in the first word).
     pub const fn of(sig: u32) -> SigSet {
-        SigSet::first_word(bit(sig), 0)
+        SigSet::from_words(bit(sig), 0)
     }
 
     /// What pidone blocks and waits for: everything that can be blocked. SIGCHLD means "reap"; every other
     /// one is forwarded, including SIGTTIN, SIGTTOU and the fault signals when another process sends them
     /// (a real fault is forced through by the kernel even when blocked).
     pub const fn supervised() -> SigSet {
-        SigSet::first_word(!(bit(SIGKILL) | bit(SIGSTOP)), !0)
+        SigSet::from_words(!(bit(SIGKILL) | bit(SIGSTOP)), !0)
     }
 
-    /// The set whose first word is `first` and, on MIPS, whose second word is `second`.
+    /// The set of words `first` and, on MIPS, `second` (elsewhere there is no second word).
     #[allow(unused_variables)] // `second`, where there is no second word
-    const fn first_word(first: u64, second: u64) -> SigSet {
+    const fn from_words(first: u64, second: u64) -> SigSet {
         #[cfg(not(target_arch = "mips64"))]
         return SigSet(first);
         #[cfg(target_arch = "mips64")]
@@ -195,11 +195,12 @@ const _: () = {
     #[cfg(target_arch = "mips64")]
     let (own, nsig) = ((SIGEMT, b"EMT" as &[u8]), MAX + 1);
     let mut i = 0;
-    while i <= EVERYWHERE.len() {
-        let (number, name) = if i < EVERYWHERE.len() { EVERYWHERE[i] } else { own };
+    while i < EVERYWHERE.len() {
+        let (number, name) = EVERYWHERE[i];
         assert!(word_is(NAMES, number as usize - 1, name), "NAMES is not in this architecture's order");
         i += 1;
     }
+    assert!(word_is(NAMES, own.0 as usize - 1, own.1), "NAMES is not in this architecture's order");
     assert!(SIGRTMIN + 2 == RTMIN && nsig == _NSIG, "the real-time signals are not where they are taken to be");
 };
 

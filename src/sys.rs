@@ -225,8 +225,8 @@ pub fn wait_signal(set: &SigSet, timeout: Option<Duration>) -> Result<u32, Errno
         timeout.map(|t| __kernel_timespec { tv_sec: t.as_secs() as i64, tv_nsec: t.subsec_nanos().into() });
     let set = set as *const SigSet as usize;
     loop {
-        // SAFETY: `set` is a live set of SIGSET_SIZE bytes; the timeout is NULL or a live timespec of the call's layout;
-        // siginfo may be NULL.
+        // SAFETY: `set` is a live set of SIGSET_SIZE bytes; the timeout is NULL or a live timespec of the
+        // call's layout; siginfo may be NULL.
         let ret = timed(time_calls::SIGTIMEDWAIT, timespec.as_mut(), |nr, ts| unsafe {
             syscall4(nr, set, 0, ts, SIGSET_SIZE)
         });

@@ -7,6 +7,7 @@ use common::*;
 use rustix::fd::OwnedFd;
 use rustix::process::{Pid, Signal};
 use std::io::Read;
+use std::os::fd::AsRawFd;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
@@ -169,7 +170,6 @@ fn a_pipe_nobody_reads_stops_neither_reaping_nor_forwarding() {
             let probe = reader.try_clone().unwrap();
             let got = drain(reader);
             let end = Instant::now() + DEADLINE;
-            use std::os::fd::AsRawFd;
             // SAFETY: `probe` is open for the whole loop.
             let probe = unsafe { rustix::fd::BorrowedFd::borrow_raw(probe.as_raw_fd()) };
             while rustix::io::ioctl_fionread(probe).unwrap() > 0 {

@@ -279,14 +279,14 @@ fn syscalls(init: &Init) -> Result<f64> {
         .count() as f64)
 }
 
-/// The figures that do not depend on the machine's load, against ceilings (today's values plus a small
-/// margin), so that a change that costs them fails the test run with the figure. Returns passed, failed.
 /// The most start-up system calls pidone may make (the test command's ceiling and the benchmark's target).
 const SYSCALLS_CEILING: f64 = 12.0;
 /// The most pidone may have resident, in KiB: nine pages, five of code and read-only data (the amd64 file
 /// is over 16 KiB), one of data, and up to three of stack, where the kernel's random offset puts it.
 const VM_HWM_CEILING: f64 = 36.0;
 
+/// The figures that do not depend on the machine's load, against ceilings (today's values plus a small
+/// margin), so that a change that costs them fails the test run with the figure. Returns passed, failed.
 pub fn ceilings(pidone: &Path) -> Result<Count> {
     setup::packages(&[("valgrind", "valgrind"), ("strace", "strace")])?;
     type Measure = fn(&Init) -> Result<f64>;

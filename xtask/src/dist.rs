@@ -89,7 +89,7 @@ fn build(target: &Target, target_dir: &Path) -> Result<PathBuf> {
     if target.toolchain == Toolchain::Nightly {
         cargo.args(["-Z", "build-std=core"]);
     }
-    if target.rustix_keeping_at {
+    if target.rustix_keeping_at() {
         for setting in rustix_mips::cargo_config()? {
             cargo.args(["--config", &setting]);
         }

@@ -17,8 +17,9 @@ const RETURNING_BLOCKS: usize = 13;
 pub fn cargo_config() -> Result<Vec<String>> {
     let copy = root().join("target/rustix-mips64");
     // cargo takes only a file named Cargo.lock.
-    let lock = root().join("target/rustix-mips64-lock/Cargo.lock");
-    std::fs::create_dir_all(root().join("target/rustix-mips64-lock")).map_err(|e| format!("{e}"))?;
+    let lock_dir = root().join("target/rustix-mips64-lock");
+    std::fs::create_dir_all(&lock_dir).map_err(|e| format!("cannot create {}: {e}", lock_dir.display()))?;
+    let lock = lock_dir.join("Cargo.lock");
     std::fs::copy(root().join("Cargo.lock"), &lock).map_err(|e| format!("cannot copy Cargo.lock: {e}"))?;
     let _ = std::fs::remove_dir_all(&copy);
     let status =

@@ -30,8 +30,13 @@ pub struct Target {
     pub elf: Elf,
     /// The emulator (with its arguments) that runs it here; empty: it runs natively.
     pub runner: &'static [&'static str],
-    /// Built with rustix's system calls keeping `$1` (MIPS: `rustix_mips.rs`).
-    pub rustix_keeping_at: bool,
+}
+
+impl Target {
+    /// MIPS builds with rustix's system calls keeping `$1` (`rustix_mips.rs`).
+    pub fn rustix_keeping_at(&self) -> bool {
+        self.elf.machine == EM_MIPS
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -57,7 +62,6 @@ pub const TARGETS: [Target; 9] = [
         budget: SMALL,
         elf: elf(true, true, EM_X86_64),
         runner: &[],
-        rustix_keeping_at: false,
     },
     Target {
         arch: "arm64",
@@ -67,7 +71,6 @@ pub const TARGETS: [Target; 9] = [
         budget: SMALL,
         elf: elf(true, true, EM_AARCH64),
         runner: &["qemu-aarch64-static"],
-        rustix_keeping_at: false,
     },
     Target {
         arch: "armv7",
@@ -77,7 +80,6 @@ pub const TARGETS: [Target; 9] = [
         budget: SMALL,
         elf: elf(false, true, EM_ARM),
         runner: &["qemu-arm-static", "-cpu", "cortex-a7"],
-        rustix_keeping_at: false,
     },
     Target {
         arch: "riscv64",
@@ -87,7 +89,6 @@ pub const TARGETS: [Target; 9] = [
         budget: SMALL,
         elf: elf(true, true, EM_RISCV),
         runner: &["qemu-riscv64-static"],
-        rustix_keeping_at: false,
     },
     Target {
         arch: "armv6",
@@ -97,7 +98,6 @@ pub const TARGETS: [Target; 9] = [
         budget: LARGER,
         elf: elf(false, true, EM_ARM),
         runner: &["qemu-arm-static", "-cpu", "arm1176"],
-        rustix_keeping_at: false,
     },
     Target {
         arch: "386",
@@ -107,7 +107,6 @@ pub const TARGETS: [Target; 9] = [
         budget: LARGER,
         elf: elf(false, true, EM_386),
         runner: &[],
-        rustix_keeping_at: false,
     },
     Target {
         arch: "ppc64le",
@@ -117,7 +116,6 @@ pub const TARGETS: [Target; 9] = [
         budget: LARGER,
         elf: elf(true, true, EM_PPC64),
         runner: &["qemu-ppc64le-static"],
-        rustix_keeping_at: false,
     },
     Target {
         arch: "s390x",
@@ -127,7 +125,6 @@ pub const TARGETS: [Target; 9] = [
         budget: LARGER,
         elf: elf(true, false, EM_S390),
         runner: &["qemu-s390x-static"],
-        rustix_keeping_at: false,
     },
     Target {
         arch: "mips64le",
@@ -138,7 +135,6 @@ pub const TARGETS: [Target; 9] = [
         elf: elf(true, true, EM_MIPS),
         // qemu 7.2 picks a MIPS64r2 core (5KEf) for this file by itself: Debian's mips64el baseline.
         runner: &["qemu-mips64el-static"],
-        rustix_keeping_at: true,
     },
 ];
 

@@ -38,6 +38,10 @@ fn main() {
         // and --gc-sections keeps nothing (then the script above finds no .text to insert after).
         if std::env::var("CARGO_CFG_TARGET_ARCH").is_ok_and(|arch| arch.starts_with("mips")) {
             println!("cargo:rustc-link-arg-bins=--entry=_start");
+            let script = format!("{out}/small-data.ld");
+            std::fs::write(&script, "SECTIONS { .sbss : { *(.sbss .sbss.* .scommon) } } INSERT BEFORE .bss;\n")
+                .expect("OUT_DIR is writable");
+            println!("cargo:rustc-link-arg-bins=-T{script}");
         }
     } else {
         // A host build (for `cargo test`) links through cc, whose C start files would bring a second _start.

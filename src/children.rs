@@ -54,7 +54,7 @@ pub fn each(mut visit: impl FnMut(Pid)) -> Result<(), Errno> {
     let mut buf = [0u8; 512];
     let mut pid = 0i32;
     loop {
-        let len = rustix::io::read(&list, &mut buf)?;
+        let len = sys::read(list.raw(), &mut buf)?;
         if len == 0 {
             break;
         }

@@ -16,11 +16,20 @@ enum LongOption {
     Rewrite,
     Pause,
     WaitAll,
+    User,
+    Probe,
 }
 
 impl LongOption {
-    const IN_ORDER: [LongOption; 4] = [LongOption::Grace, LongOption::Rewrite, LongOption::Pause, LongOption::WaitAll];
-    const NAMES: &[u8] = b"grace rewrite pause wait-all";
+    const IN_ORDER: [LongOption; 6] = [
+        LongOption::Grace,
+        LongOption::Rewrite,
+        LongOption::Pause,
+        LongOption::WaitAll,
+        LongOption::User,
+        LongOption::Probe,
+    ];
+    const NAMES: &[u8] = b"grace rewrite pause wait-all user probe";
 }
 
 const _: () = assert!(count_words(LongOption::NAMES) == LongOption::IN_ORDER.len());
@@ -29,7 +38,7 @@ const _: () = assert!(count_words(LongOption::NAMES) == LongOption::IN_ORDER.len
 macro_rules! variable_names {
     () => {
         "TINI_SUBREAPER TINI_KILL_PROCESS_GROUP TINI_VERBOSITY PIDONE_PAUSE PIDONE_GRACE PIDONE_REWRITE \
-         PIDONE_EXPECT PIDONE_PARENT_DEATH PIDONE_WARN_REAPED PIDONE_WAIT_ALL"
+         PIDONE_EXPECT PIDONE_PARENT_DEATH PIDONE_WARN_REAPED PIDONE_WAIT_ALL PIDONE_USER PIDONE_PROBE_TIMEOUT"
     };
 }
 
@@ -39,7 +48,7 @@ macro_rules! usage_head {
             "pidone ",
             env!("CARGO_PKG_VERSION"),
             ", a tiny init for containers (a drop-in for tini)\n",
-            "Usage: pidone [OPTIONS] [--] PROGRAM [ARGS] | pidone -P [OPTIONS] | pidone --version\n",
+            "Usage: pidone [OPTIONS] [--] PROGRAM [ARGS] | -P [OPTIONS] | --probe URL | --version\n",
             "Runs PROGRAM under the supervision of a valid init process: passes it every signal,\n",
             "reaps zombies, exits with its status (128+N if killed by signal N).\n",
             "  -s            tini's, for a subreaper: pidone is one when not PID 1\n",
@@ -52,6 +61,8 @@ macro_rules! usage_head {
             "  --wait-all    once PROGRAM exits, wait for the rest\n",
             "  -r FROM:TO    pass signal FROM as TO, 0 drops it (--rewrite)\n",
             "  -P, --pause   run no program; reap until TERM or INT\n",
+            "  --user USER[:GROUP]  run PROGRAM as USER\n",
+            "  --probe URL   exit 0 if tcp://IP:PORT connects, or http://IP[:PORT]/PATH says 2xx/3xx\n",
             "  -l, -h        license, help\n",
             "-e, -v, -r repeat. Variables (see the README): ",
         )
@@ -72,10 +83,12 @@ enum Variable {
     ParentDeath,
     WarnReaped,
     WaitAll,
+    User,
+    ProbeTimeout,
 }
 
 impl Variable {
-    const IN_ORDER: [Variable; 10] = [
+    const IN_ORDER: [Variable; 12] = [
         Variable::Subreaper,
         Variable::KillProcessGroup,
         Variable::Verbosity,
@@ -86,6 +99,8 @@ impl Variable {
         Variable::ParentDeath,
         Variable::WarnReaped,
         Variable::WaitAll,
+        Variable::User,
+        Variable::ProbeTimeout,
     ];
     /// The bytes of the usage's last line: each name is stored once.
     const NAMES: &[u8] = USAGE.as_bytes().split_at(usage_head!().len()).1.split_at(variable_names!().len()).0;
@@ -99,7 +114,7 @@ fn find(names: &'static [u8], name: &[u8]) -> Option<usize> {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub struct Config {
+pub struct Config<'a> {
     /// 0 silent but fatal errors, 1 warnings (default), 2 info, 3 debug, 4 trace.
     pub verbosity: u32,
     /// Signal the program's process group rather than the program.
@@ -114,11 +129,18 @@ pub struct Config {
     pub rewrites: Rewrites,
     /// `container=lxc` is in the environment: LXC (or Incus) started pidone.
     pub lxc: bool,
+    /// `--user`: the program runs as this USER[:GROUP], resolved and switched to in its process (an
+    /// empty USER is uid 0, as for Docker).
+    pub user: Option<&'a [u8]>,
     pause: bool,
+    /// `--probe URL`: no init, a health check.
+    probe: Option<&'a [u8]>,
+    /// PIDONE_PROBE_TIMEOUT: how long `--probe` may take.
+    pub probe_timeout: Duration,
 }
 
-impl Default for Config {
-    fn default() -> Config {
+impl Default for Config<'_> {
+    fn default() -> Self {
         Config {
             verbosity: 1,
             group: false,
@@ -129,19 +151,27 @@ impl Default for Config {
             wait_all: false,
             rewrites: Rewrites::default(),
             lxc: false,
+            user: None,
             pause: false,
+            probe: None,
+            // Well within the 30 s Docker gives a HEALTHCHECK by default, long enough for a loaded server.
+            probe_timeout: Duration::from_secs(5),
         }
     }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Action {
+pub enum Action<'a> {
     /// Run the program whose name is argv[at].
     Run {
         at: usize,
     },
     /// No program: only reap, until TERM or INT.
     Pause,
+    /// No init at all: check that `url` answers, within `Config::probe_timeout`.
+    Probe {
+        url: &'a [u8],
+    },
     Help,
     Version,
     License,
@@ -152,12 +182,17 @@ pub enum Error<'a> {
     UnknownOption(u8),
     UnknownLongOption(&'a [u8]),
     MissingArgument(u8),
-    /// A long option without its value.
-    MissingValue(&'static [u8]),
+    /// A long option, as written, without its value.
+    MissingValue(&'a [u8]),
     /// The option, as written, and its bad value.
     BadValue(&'a [u8], &'a [u8]),
+    /// A bad `-r FROM:TO` (or `--rewrite`, or an item of PIDONE_REWRITE), and the option.
+    BadRewrite(&'a [u8], &'a [u8]),
+    /// A comma-separated variable with an empty item: its name and its value.
+    EmptyItem(&'a [u8], &'a [u8]),
     NoProgram,
     PauseWithProgram,
+    ProbeWithProgram,
 }
 
 /// argv after argv[0], and the number of the next word (argv[0] is 0).
@@ -177,9 +212,11 @@ impl<'a, I: Iterator<Item = &'a [u8]> + Clone> Args<I> {
     }
 }
 
-/// Parses argv (argv[0] included), then the environment. Options come first; `--` ends them; the first
-/// non-option is the program. `-h` and `-l` act as soon as they are met, like tini's getopt loop.
-pub fn parse<'a, A, E>(argv: A, env: E) -> Result<(Config, Action), Error<'a>>
+/// Parses argv (argv[0] included), then the environment, into `config`. Options come first; `--` ends
+/// them; the first non-option is the program. `-h` and `-l` act as soon as they are met, like tini's
+/// getopt loop.
+#[inline(never)]
+pub fn parse<'a, A, E>(argv: A, env: E, config: &mut Config<'a>) -> Result<Action<'a>, Error<'a>>
 where
     A: IntoIterator<Item = &'a [u8]>,
     A::IntoIter: Clone,
@@ -187,9 +224,8 @@ where
 {
     let mut args = Args { words: argv.into_iter(), next: 0 };
     args.take();
-    let mut config = Config::default();
     if args.peek() == Some(b"--version") && args.words.clone().nth(1).is_none() {
-        return Ok((config, Action::Version));
+        return Ok(Action::Version);
     }
     let has_program = loop {
         let Some(arg) = args.peek() else { break false };
@@ -201,27 +237,37 @@ where
         let Some((b'-', flags @ [_, ..])) = arg.split_first() else { break true };
         args.take();
         match flags.split_first() {
-            Some((b'-', name)) => long_option(&mut config, arg, name, &mut args)?,
+            Some((b'-', name)) => long_option(config, arg, name, &mut args)?,
             _ => {
-                if let Some(action) = short_flags(&mut config, flags, &mut args)? {
-                    return Ok((config, action));
+                if let Some(action) = short_flags(config, flags, &mut args)? {
+                    return Ok(action);
                 }
             }
         }
     };
     config.apply_env(env)?;
+    match (config.probe, has_program) {
+        (Some(url), false) => return Ok(Action::Probe { url }),
+        (Some(_), true) => return Err(Error::ProbeWithProgram),
+        _ => {}
+    }
     // Pause mode has no program to wait after.
     config.wait_all &= !config.pause;
     match (config.pause, has_program) {
-        (false, true) => Ok((config, Action::Run { at: args.next })),
-        (true, false) => Ok((config, Action::Pause)),
+        (false, true) => Ok(Action::Run { at: args.next }),
+        (true, false) => Ok(Action::Pause),
         (false, false) => Err(Error::NoProgram),
         (true, true) => Err(Error::PauseWithProgram),
     }
 }
 
 /// `--name`, `--name=value` or `--name value`; `arg` is the whole word.
-fn long_option<'a, I>(config: &mut Config, arg: &'a [u8], name: &'a [u8], args: &mut Args<I>) -> Result<(), Error<'a>>
+fn long_option<'a, I>(
+    config: &mut Config<'a>,
+    arg: &'a [u8],
+    name: &'a [u8],
+    args: &mut Args<I>,
+) -> Result<(), Error<'a>>
 where
     I: Iterator<Item = &'a [u8]> + Clone,
 {
@@ -229,17 +275,20 @@ where
         Some((name, value)) => (name, Some(value)),
         None => (name, None),
     };
-    match find(LongOption::NAMES, name).and_then(|i| LongOption::IN_ORDER.get(i)) {
+    // The option as written, for messages: `--name`, without `=value`.
+    let written = arg.get(..name.len() + 2).unwrap_or(arg);
+    let option = find(LongOption::NAMES, name).and_then(|i| LongOption::IN_ORDER.get(i));
+    let mut value = || inline.or_else(|| args.take()).ok_or(Error::MissingValue(written));
+    match option {
         Some(LongOption::Grace) => {
-            let v = inline.or_else(|| args.take()).ok_or(Error::MissingValue(b"--grace"))?;
-            config.grace = Some(grace(v).ok_or(Error::BadValue(b"--grace", v))?);
+            let v = value()?;
+            config.grace = Some(seconds(v).ok_or(Error::BadValue(written, v))?);
         }
-        Some(LongOption::Rewrite) => {
-            let spec = inline.or_else(|| args.take()).ok_or(Error::MissingValue(b"--rewrite"))?;
-            config.rewrites.add(spec).ok_or(Error::BadValue(b"--rewrite", spec))?;
-        }
+        Some(LongOption::Rewrite) => rewrite(&mut config.rewrites, written, value()?)?,
         Some(LongOption::Pause) if inline.is_none() => config.pause = true,
         Some(LongOption::WaitAll) if inline.is_none() => config.wait_all = true,
+        Some(LongOption::User) => config.user = Some(value()?),
+        Some(LongOption::Probe) => config.probe = Some(value()?),
         _ => return Err(Error::UnknownLongOption(arg)),
     }
     Ok(())
@@ -247,7 +296,11 @@ where
 
 /// One word of short flags (`-gsvvv`, `-e143`); a flag's value is the rest of the word or the next one.
 /// `-h` and `-l` are the action to take.
-fn short_flags<'a, I>(config: &mut Config, mut flags: &'a [u8], args: &mut Args<I>) -> Result<Option<Action>, Error<'a>>
+fn short_flags<'a, I>(
+    config: &mut Config<'a>,
+    mut flags: &'a [u8],
+    args: &mut Args<I>,
+) -> Result<Option<Action<'a>>, Error<'a>>
 where
     I: Iterator<Item = &'a [u8]> + Clone,
 {
@@ -273,7 +326,7 @@ where
                         config.parent_death_signal = Some(sig);
                     }
                     b'e' => config.expected.insert(expected_code(value).ok_or(Error::BadValue(b"-e", value))?),
-                    _ => config.rewrites.add(value).ok_or(Error::BadValue(b"-r", value))?,
+                    _ => rewrite(&mut config.rewrites, b"-r", value)?,
                 }
             }
             _ => return Err(Error::UnknownOption(flag)),
@@ -282,14 +335,16 @@ where
     Ok(None)
 }
 
-impl Config {
+impl<'a> Config<'a> {
     /// The variables, read after argv as tini reads its own: TINI_SUBREAPER, TINI_KILL_PROCESS_GROUP,
     /// PIDONE_PAUSE, PIDONE_WARN_REAPED and PIDONE_WAIT_ALL (set at all, even empty, means on, as its
-    /// flag does); TINI_VERBOSITY (which replaces the -v count, as tini's does); PIDONE_GRACE and
-    /// PIDONE_PARENT_DEATH (the flag wins); PIDONE_REWRITE and PIDONE_EXPECT (comma-separated, added to
-    /// -r and -e). A bad value is an error, whichever wins; it names the variable. And `container`, which
-    /// is not pidone's but LXC's (it sets `container=lxc` for PID 1).
-    fn apply_env<'a>(&mut self, env: impl IntoIterator<Item = &'a [u8]>) -> Result<(), Error<'a>> {
+    /// flag does); TINI_VERBOSITY (which replaces the -v count, as tini's does); PIDONE_GRACE,
+    /// PIDONE_PARENT_DEATH and PIDONE_USER (the flag wins); PIDONE_REWRITE and PIDONE_EXPECT
+    /// (comma-separated, added to -r and -e). A bad value is an error, whichever wins; it names the
+    /// variable. PIDONE_PROBE_TIMEOUT is the probe's (the flags and variables of the init are read, and
+    /// checked, as for any run, but a probe is no init: `--probe` wins over PIDONE_PAUSE). And
+    /// `container`, which is not pidone's but LXC's (it sets `container=lxc` for PID 1).
+    fn apply_env(&mut self, env: impl IntoIterator<Item = &'a [u8]>) -> Result<(), Error<'a>> {
         for var in env {
             let Some((name, value)) = split_once(var, b'=') else { continue };
             if name == b"container" {
@@ -298,7 +353,6 @@ impl Config {
             }
             let Some(variable) = find(Variable::NAMES, name).and_then(|i| Variable::IN_ORDER.get(i)) else { continue };
             let bad = |value| Error::BadValue(name, value);
-            let items = || split(value, b',');
             match variable {
                 // As -s: nothing to do.
                 Variable::Subreaper => {}
@@ -306,33 +360,55 @@ impl Config {
                 Variable::Verbosity => self.verbosity = verbosity(value),
                 Variable::Pause => self.pause = true,
                 Variable::Grace => {
-                    self.grace.get_or_insert(grace(value).ok_or(bad(value))?);
+                    self.grace.get_or_insert(seconds(value).ok_or(bad(value))?);
                 }
-                Variable::Rewrite => {
-                    for item in items() {
-                        self.rewrites.add(item).ok_or(bad(item))?;
-                    }
-                }
-                Variable::Expect => {
-                    for item in items() {
-                        self.expected.insert(expected_code(item).ok_or(bad(item))?);
-                    }
-                }
+                Variable::Rewrite => items(name, value, |item| rewrite(&mut self.rewrites, name, item))?,
+                Variable::Expect => items(name, value, |item| {
+                    self.expected.insert(expected_code(item).ok_or(bad(item))?);
+                    Ok(())
+                })?,
                 Variable::ParentDeath => {
                     self.parent_death_signal.get_or_insert(crate::signals::parse(value).ok_or(bad(value))?);
                 }
                 Variable::WarnReaped => self.warn_reaped = true,
                 Variable::WaitAll => self.wait_all = true,
+                Variable::User => {
+                    self.user.get_or_insert(value);
+                }
+                Variable::ProbeTimeout => {
+                    self.probe_timeout = seconds(value).filter(|t| !t.is_zero()).ok_or(bad(value))?;
+                }
             }
         }
         Ok(())
     }
 }
 
+/// The comma-separated items of variable `name`'s `value`, each to `add`; an empty one is refused.
+fn items<'a>(
+    name: &'a [u8],
+    value: &'a [u8],
+    mut add: impl FnMut(&'a [u8]) -> Result<(), Error<'a>>,
+) -> Result<(), Error<'a>> {
+    for item in split(value, b',') {
+        if item.is_empty() {
+            return Err(Error::EmptyItem(name, value));
+        }
+        add(item)?;
+    }
+    Ok(())
+}
+
+/// Adds rewrite `spec` (`-r`, `--rewrite` or an item of PIDONE_REWRITE, as `option` says).
+fn rewrite<'a>(rewrites: &mut Rewrites, option: &'a [u8], spec: &'a [u8]) -> Result<(), Error<'a>> {
+    rewrites.add(spec).ok_or(Error::BadRewrite(option, spec))
+}
+
 // The value parsers are shared by the flags and the variables: kept out of line, they are in the binary once.
-/// `--grace SECONDS`: whole seconds with an optional fraction (`2`, `0.5`, `1.250`), at most a day.
+/// A time in seconds (`--grace`, PIDONE_PROBE_TIMEOUT): whole seconds with an optional fraction (`2`,
+/// `0.5`, `1.250`), at most a day.
 #[inline(never)]
-fn grace(s: &[u8]) -> Option<Duration> {
+fn seconds(s: &[u8]) -> Option<Duration> {
     let (whole, fraction) = split_once(s, b'.').unwrap_or((s, b"0"));
     let secs = number(whole).filter(|&secs| secs <= 86_400)?;
     // Nanoseconds: the fraction's digits (nine at most), scaled up to nine.
@@ -387,16 +463,19 @@ fn signed(s: &[u8]) -> (bool, &[u8]) {
 mod tests {
     use super::*;
 
+    type Parsed = Result<(Config<'static>, Action<'static>), Error<'static>>;
+
     fn leak(args: &[&str]) -> Vec<&'static [u8]> {
         args.iter().map(|a| a.to_string().leak().as_bytes()).collect()
     }
 
-    fn with_env(args: &[&str], env: &[&str]) -> Result<(Config, Action), Error<'static>> {
+    fn with_env(args: &[&str], env: &[&str]) -> Parsed {
         let argv = std::iter::once("pidone").chain(args.iter().copied()).collect::<Vec<_>>();
-        parse(leak(&argv), leak(env))
+        let mut config = Config::default();
+        parse(leak(&argv), leak(env), &mut config).map(|action| (config, action))
     }
 
-    fn run(args: &[&str]) -> Result<(Config, Action), Error<'static>> {
+    fn run(args: &[&str]) -> Parsed {
         with_env(args, &[])
     }
 
@@ -464,8 +543,11 @@ mod tests {
         assert_eq!(run(&["-p0", "x"]), Err(Error::BadValue(b"-p", b"0")));
         // The fuzzer's first find (an overflow in RTMAX-n), as it found it.
         assert_eq!(run(&["-prTMAx-099", "x"]), Err(Error::BadValue(b"-p", b"rTMAx-099")));
-        assert_eq!(run(&["-r", "CHLD:TERM", "x"]), Err(Error::BadValue(b"-r", b"CHLD:TERM")));
-        assert_eq!(run(&["--rewrite=TERM", "x"]), Err(Error::BadValue(b"--rewrite", b"TERM")));
+        assert_eq!(run(&["-r", "CHLD:TERM", "x"]), Err(Error::BadRewrite(b"-r", b"CHLD:TERM")));
+        assert_eq!(run(&["-rKILL:TERM", "x"]), Err(Error::BadRewrite(b"-r", b"KILL:TERM")));
+        assert_eq!(run(&["--rewrite", "STOP:0", "x"]), Err(Error::BadRewrite(b"--rewrite", b"STOP:0")));
+        assert_eq!(run(&["--user"]), Err(Error::MissingValue(b"--user")));
+        assert_eq!(run(&["--rewrite=TERM", "x"]), Err(Error::BadRewrite(b"--rewrite", b"TERM")));
         assert_eq!(run(&["--grace=-1", "x"]), Err(Error::BadValue(b"--grace", b"-1")));
         assert_eq!(run(&["--grace", "soon", "x"]), Err(Error::BadValue(b"--grace", b"soon")));
         assert_eq!(run(&["-P", "x"]), Err(Error::PauseWithProgram));
@@ -484,11 +566,11 @@ mod tests {
     #[test]
     fn grace_periods() {
         for (s, ms) in [("0", 0), ("2", 2000), ("0.5", 500), ("1.25", 1250), ("0.001", 1), ("86400", 86_400_000)] {
-            assert_eq!(grace(s.as_bytes()), Some(Duration::from_millis(ms)), "{s:?}");
+            assert_eq!(seconds(s.as_bytes()), Some(Duration::from_millis(ms)), "{s:?}");
         }
-        assert_eq!(grace(b"0.000000001"), Some(Duration::from_nanos(1)));
+        assert_eq!(seconds(b"0.000000001"), Some(Duration::from_nanos(1)));
         for bad in ["", ".5", "5.", "1.2.3", "-1", "1e3", "86401", "0.0000000001", " 1", "1s", "+1"] {
-            assert_eq!(grace(bad.as_bytes()), None, "{bad:?}");
+            assert_eq!(seconds(bad.as_bytes()), None, "{bad:?}");
         }
     }
 
@@ -497,43 +579,81 @@ mod tests {
     #[test]
     fn every_word_of_the_packed_lists_means_its_option() {
         let variables: Vec<&[u8]> = words(Variable::NAMES).collect();
-        type IsSet = fn(&Config) -> bool;
-        let settings: [(&str, IsSet); 10] = [
+        type IsSet = fn(&Config, &Action) -> bool;
+        let probing = |(c, a): (Config, Action), secs| {
+            a == Action::Probe { url: b"tcp://x:1" } && c.probe_timeout == Duration::from_secs(secs)
+        };
+        let settings: [(&str, IsSet); 12] = [
             // Accepted as tini's, with nothing to do: pidone is a subreaper by itself.
-            ("1", |c| *c == Config::default()),
-            ("1", |c| c.group),
-            ("3", |c| c.verbosity == 3),
-            ("1", |c| c.pause),
-            ("2", |c| c.grace == Some(Duration::from_secs(2))),
-            ("TERM:QUIT", |c| c.rewrites.apply(15) == 3),
-            ("143", |c| c.expected.remap(143) == 0),
-            ("SIGUSR1", |c| c.parent_death_signal == Some(10)),
-            ("1", |c| c.warn_reaped),
-            ("1", |c| c.wait_all),
+            ("1", |c, _| *c == Config::default()),
+            ("1", |c, _| c.group),
+            ("3", |c, _| c.verbosity == 3),
+            ("1", |c, _| c.pause),
+            ("2", |c, _| c.grace == Some(Duration::from_secs(2))),
+            ("TERM:QUIT", |c, _| c.rewrites.apply(15) == 3),
+            ("143", |c, _| c.expected.remap(143) == 0),
+            ("SIGUSR1", |c, _| c.parent_death_signal == Some(10)),
+            ("1", |c, _| c.warn_reaped),
+            ("1", |c, _| c.wait_all),
+            ("app:staff", |c, _| c.user == Some(b"app:staff")),
+            ("3", |c, a| *a == Action::Probe { url: b"tcp://x:1" } && c.probe_timeout == Duration::from_secs(3)),
         ];
         assert_eq!(variables.len(), settings.len());
         for (name, (value, set)) in variables.iter().zip(settings) {
             let name = std::str::from_utf8(name).unwrap();
-            let args: &[&str] = if name == "PIDONE_PAUSE" { &[] } else { &["x"] };
-            let (c, _) = with_env(args, &[&format!("{name}={value}")]).unwrap();
-            assert!(set(&c), "{name}");
+            let args: &[&str] = match name {
+                "PIDONE_PAUSE" => &[],
+                "PIDONE_PROBE_TIMEOUT" => &["--probe", "tcp://x:1"],
+                _ => &["x"],
+            };
+            let (c, a) = with_env(args, &[&format!("{name}={value}")]).unwrap();
+            assert!(set(&c, &a), "{name}");
             for near in [&name[1..], &name[..name.len() - 1], &format!("{name}_"), &name.to_lowercase()] {
-                let (c, _) = with_env(&["x"], &[&format!("{near}={value}")]).unwrap();
+                let near = format!("{near}={value}");
+                let (c, _) = with_env(&["x"], &[&near]).unwrap();
                 assert_eq!(c, Config::default(), "{near} is not a variable");
+                assert!(probing(with_env(&["--probe", "tcp://x:1"], &[&near]).unwrap(), 5), "{near}");
             }
         }
         for bad in ["=1", "", "="] {
             assert_eq!(with_env(&["x"], &[bad]).unwrap().0, Config::default(), "{bad:?}");
         }
         let long: Vec<&[u8]> = words(LongOption::NAMES).collect();
-        assert_eq!(long, [&b"grace"[..], b"rewrite", b"pause", b"wait-all"]);
+        assert_eq!(long, [&b"grace"[..], b"rewrite", b"pause", b"wait-all", b"user", b"probe"]);
+        assert_eq!(run(&["--user=0", "x"]).unwrap().0.user, Some(&b"0"[..]));
+        assert!(matches!(run(&["--probe=tcp://127.0.0.1:1"]).unwrap().1, Action::Probe { .. }));
         assert_eq!(run(&["--grace=2", "x"]).unwrap().0.grace, Some(Duration::from_secs(2)));
         assert_eq!(run(&["--rewrite=TERM:QUIT", "x"]).unwrap().0.rewrites.apply(15), 3);
         assert_eq!(run(&["--pause"]).unwrap().1, Action::Pause);
         assert!(run(&["--wait-all", "x"]).unwrap().0.wait_all);
         assert_eq!(run(&["--wait-all=1", "x"]), Err(Error::UnknownLongOption(b"--wait-all=1")));
-        for near in ["--=1", "--grac=1", "--gracee=1", "--rewrit=TERM:QUIT", "--paus", "--pause "] {
+        for near in
+            ["--=1", "--grac=1", "--gracee=1", "--rewrit=TERM:QUIT", "--paus", "--pause ", "--use=1", "--prob=x"]
+        {
             assert_eq!(run(&[near, "x"]), Err(Error::UnknownLongOption(near.as_bytes())), "{near}");
+        }
+    }
+
+    #[test]
+    fn probe_mode() {
+        let probe = |got: Parsed, url: &str, ms| {
+            let (config, action) = got.unwrap();
+            assert_eq!(
+                (action, config.probe_timeout),
+                (Action::Probe { url: url.as_bytes() }, Duration::from_millis(ms))
+            );
+        };
+        probe(run(&["--probe", "http://127.0.0.1/"]), "http://127.0.0.1/", 5000);
+        probe(run(&["-v", "--probe=tcp://[::1]:5", "--"]), "tcp://[::1]:5", 5000);
+        assert_eq!(run(&["--probe"]), Err(Error::MissingValue(b"--probe")));
+        assert_eq!(run(&["--probe", "tcp://x:1", "--", "prog"]), Err(Error::ProbeWithProgram));
+        assert_eq!(run(&["--probe", "tcp://x:1", "prog"]), Err(Error::ProbeWithProgram));
+        // A probe is no init: pause mode, in an image's environment for its init, does not stop it.
+        probe(with_env(&["--probe", "tcp://x:1"], &["PIDONE_PAUSE=1", "PIDONE_PROBE_TIMEOUT=0.25"]), "tcp://x:1", 250);
+        for bad in ["0", "", "soon", "-1", "86401"] {
+            let set = format!("PIDONE_PROBE_TIMEOUT={bad}");
+            let got = with_env(&["--probe", "tcp://x:1"], &[&set]);
+            assert_eq!(got, Err(Error::BadValue(b"PIDONE_PROBE_TIMEOUT", leak(&[bad])[0])), "{set}");
         }
     }
 
@@ -595,6 +715,19 @@ mod tests {
             let got = with_env(&["-p", "TERM", "x"], &[&set]);
             assert_eq!(got, Err(Error::BadValue(leak(&[var])[0], leak(&[&want])[0])), "{set}");
         }
-        assert_eq!(with_env(&["x"], &["PIDONE_REWRITE=TERM:QUIT,"]), Err(Error::BadValue(b"PIDONE_REWRITE", b"")));
+        let empty = |name, value| Err(Error::EmptyItem(name, value));
+        assert_eq!(with_env(&["x"], &["PIDONE_REWRITE=TERM:QUIT,"]), empty(b"PIDONE_REWRITE", b"TERM:QUIT,"));
+        assert_eq!(with_env(&["x"], &["PIDONE_REWRITE="]), empty(b"PIDONE_REWRITE", b""));
+        for value in ["1,,2", ",", "", "143,"] {
+            let set = format!("PIDONE_EXPECT={value}");
+            assert_eq!(with_env(&["x"], &[&set]), empty(b"PIDONE_EXPECT", leak(&[value])[0]), "{set}");
+        }
+        let refused = Err(Error::BadRewrite(&b"PIDONE_REWRITE"[..], &b"KILL:TERM"[..]));
+        assert_eq!(with_env(&["x"], &["PIDONE_REWRITE=HUP:INT,KILL:TERM"]), refused);
+        // The flag wins over PIDONE_USER.
+        assert_eq!(with_env(&["--user", "a", "x"], &["PIDONE_USER=b"]).unwrap().0.user, Some(&b"a"[..]));
+        assert_eq!(with_env(&["x"], &["PIDONE_USER=b"]).unwrap().0.user, Some(&b"b"[..]));
+        // Empty, as for Docker's --user, it is uid 0.
+        assert_eq!(with_env(&["x"], &["PIDONE_USER="]).unwrap().0.user, Some(&b""[..]));
     }
 }

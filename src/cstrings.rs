@@ -45,3 +45,45 @@ impl Iterator for CStrings {
         self.next_pointer().map(|p| unsafe { cstr(p) })
     }
 }
+
+/// The slot of the variable `name` in an environment vector, or else the slot of its closing NULL.
+///
+/// # Safety
+/// As for `CStrings::new`.
+pub unsafe fn variable_slot(envp: *mut *const u8, name: &[u8]) -> *mut *const u8 {
+    let mut slot = envp;
+    // SAFETY: the vector is NULL-terminated and each of its strings NUL-terminated (the caller's
+    // contract); the loop stops at the NULL.
+    unsafe {
+        while !(*slot).is_null() {
+            // The first byte first: most strings are not measured at all.
+            if name.first() == Some(&**slot)
+                && let Some((found, _)) = crate::bytes::split_once(cstr(*slot), b'=')
+                && found == name
+            {
+                break;
+            }
+            slot = slot.add(1);
+        }
+    }
+    slot
+}
+
+/// Sets the variable that `entry` (`NAME=value` and its NUL) names, in place of the one there is or
+/// after the last.
+///
+/// # Safety
+/// `envp` is this process's own copy of the kernel's environment vector, which the kernel follows with
+/// the auxiliary vector (two words at least: its AT_NULL entry), which nothing in this process reads once
+/// it is about to exec; appending writes its first word. `entry` lives until exec.
+pub unsafe fn set_variable(envp: *mut *const u8, entry: &[u8]) {
+    let name = crate::bytes::split_once(entry, b'=').map_or(entry, |(name, _)| name);
+    // SAFETY: the caller's contract; a slot past the NULL is the auxiliary vector's first word.
+    unsafe {
+        let slot = variable_slot(envp, name);
+        if (*slot).is_null() {
+            *slot.add(1) = core::ptr::null();
+        }
+        *slot = entry.as_ptr();
+    }
+}

@@ -25,19 +25,29 @@ mod children;
 mod cli;
 mod cstrings;
 mod ending;
+mod http;
 pub mod log;
+mod passwd;
+mod probe;
 mod shutdown;
 mod signals;
 mod spawn;
 mod stderr;
 mod supervise;
 pub mod sys;
+mod url;
+mod user;
 
-/// For the fuzz target (`fuzz/`) only: exported, the parser would not be internalised by LTO and would
+use cli::{Action, Config, Error};
+/// For the fuzz targets (`fuzz/`) only: exported, the parsers would not be internalised by LTO and would
 /// cost the shipped binary half a kilobyte.
 #[cfg(feature = "fuzz")]
-pub use cli::{Action as FuzzAction, Config as FuzzConfig, parse as fuzz_parse};
-use cli::{Action, Error};
+pub mod fuzz {
+    pub use crate::cli::{Action, Config, parse};
+    pub use crate::http::{HEAD, request, status};
+    pub use crate::passwd::{GROUPS, Home, resolve};
+    pub use crate::url::parse as url;
+}
 use cstrings::{CStrings, cstr};
 use linux_raw_sys::general::{SIGCHLD, SIGPWR, SIGTERM};
 use log::{Fatal, Level, Line};
@@ -57,10 +67,12 @@ const LICENSE: &[u8] = include_bytes!("../LICENSE");
 pub unsafe fn run(argv: *mut *const u8, envp: *mut *const u8) -> Result<u8, Fatal> {
     // SAFETY: the kernel's vectors (the caller's contract).
     let (args, env) = unsafe { (CStrings::new(argv), own_variables(envp)) };
-    let (mut config, action) = cli::parse(args, env).map_err(usage_error)?;
+    let mut config = Config::default();
+    let action = cli::parse(args, env, &mut config).map_err(usage_error)?;
     let program_at = match action {
         Action::Run { at } => Some(at),
         Action::Pause => None,
+        Action::Probe { url } => return Ok(probe::probe(url, config.probe_timeout)),
         Action::Help => return print(cli::USAGE.as_bytes()),
         Action::Version => return print(VERSION.as_bytes()),
         Action::License => return print(LICENSE),
@@ -92,7 +104,7 @@ pub unsafe fn run(argv: *mut *const u8, envp: *mut *const u8) -> Result<u8, Fata
     let program = match program_at {
         // SAFETY: `at` < argc (cli::parse saw an argument there) and >= 1, as spawn requires; argv and
         // envp are the kernel's.
-        Some(at) => Some(unsafe { spawn::spawn(argv.add(at), envp, &inherited, me) }?),
+        Some(at) => Some(unsafe { spawn::spawn(argv.add(at), envp, &inherited, me, config.user) }?),
         None => {
             // A pause process lives long: it must not keep busy the mount it was started in.
             let _ = process::chdir(c"/");
@@ -116,7 +128,7 @@ fn print(text: &[u8]) -> Result<u8, Fatal> {
 fn usage_error(e: Error) -> Fatal {
     let mut line = Line::bare();
     match e {
-        Error::BadValue(option, value) => {
+        Error::BadValue(option, value) | Error::BadRewrite(option, value) | Error::EmptyItem(option, value) => {
             line.prefix(Level::Fatal).text(b"Not a valid option for ").text(option).text(b": ").text(value)
         }
         _ => line.text(b"pidone: "),
@@ -128,6 +140,11 @@ fn usage_error(e: Error) -> Fatal {
         Error::MissingValue(option) => line.text(b"option '").text(option).text(b"' requires an argument"),
         Error::NoProgram => line.text(b"no program to run"),
         Error::PauseWithProgram => line.text(b"pause mode (-P) runs no program"),
+        Error::ProbeWithProgram => line.text(b"probe mode (--probe) runs no program"),
+        Error::BadRewrite(..) => {
+            line.text(b" (FROM:TO, signal names or numbers; KILL, STOP and CHLD are never rewritten)")
+        }
+        Error::EmptyItem(..) => line.text(b" (an empty item)"),
         Error::BadValue(..) => &mut line,
     };
     let fatal = line.send_fatal();

@@ -76,6 +76,12 @@ pub fn fatal(what: &[u8], e: Errno) -> Fatal {
     Fatal(())
 }
 
+/// Reports the FATAL line that `fill` builds.
+pub fn fatal_line(fill: impl FnOnce(&mut Line)) -> Fatal {
+    line(Level::Fatal, fill);
+    Fatal(())
+}
+
 /// Reports a fixed FATAL message.
 pub fn fatal_note(text: &[u8]) -> Fatal {
     note(Level::Fatal, text);
@@ -176,9 +182,10 @@ impl Line {
 }
 
 /// strerror(3)'s texts (glibc's wording) for the errors pidone's own calls meet in practice: fork,
-/// execve, tcsetpgrp, prctl, kill, wait4, opening files. Others print as `errno N`. The numbers are this
-/// architecture's, from linux-raw-sys (MIPS numbers many of them its own way).
-const ERRNO_LIST: [(u32, &str); 18] = {
+/// execve, tcsetpgrp, prctl, kill, wait4, opening and reading files, setting ids, connecting. Others print
+/// as `errno N`. The numbers are this architecture's, from linux-raw-sys (MIPS numbers many of them its
+/// own way).
+const ERRNO_LIST: [(u32, &str); 21] = {
     use linux_raw_sys::errno::*;
     [
         (EPERM, "Operation not permitted"),
@@ -199,6 +206,9 @@ const ERRNO_LIST: [(u32, &str); 18] = {
         (ETXTBSY, "Text file busy"),
         (ENAMETOOLONG, "File name too long"),
         (ELOOP, "Too many levels of symbolic links"),
+        (EFBIG, "File too large"),
+        (ECONNRESET, "Connection reset by peer"),
+        (ECONNREFUSED, "Connection refused"),
     ]
 };
 

@@ -12,7 +12,7 @@ use crate::children;
 use crate::cli::Config;
 use crate::log::{self, Fatal, Level};
 use crate::signals::{self, SigSet};
-use crate::sys::{self, Disposition};
+use crate::sys::{self, Deadline, Disposition};
 use core::time::Duration;
 use linux_raw_sys::general::SIGCHLD;
 use rustix::io::Errno;
@@ -80,19 +80,18 @@ fn wait_until_gone(
     config: &Config,
     incoming: Incoming,
 ) -> Result<Outcome, Fatal> {
-    let nanos = |d: Duration| d.as_secs().saturating_mul(1_000_000_000).saturating_add(u64::from(d.subsec_nanos()));
-    let deadline = limit.map(|limit| sys::monotonic_nanos().saturating_add(nanos(limit)));
+    let deadline = limit.map(Deadline::after);
     loop {
         if children::reap(None, config.warn_reaped)?.none_left {
             log::note(Level::Info, b"No other process is left");
             return Ok(Outcome::NoneLeft);
         }
         sweep.run();
-        let left = deadline.map(|deadline| deadline.saturating_sub(sys::monotonic_nanos()));
-        if left == Some(0) {
+        let left = deadline.map(Deadline::left);
+        if left == Some(Duration::ZERO) {
             return Ok(Outcome::TimeUp);
         }
-        let sig = match sys::wait_signal(&SigSet::supervised(), left.map(Duration::from_nanos)) {
+        let sig = match sys::wait_signal(&SigSet::supervised(), left) {
             Ok(sig) => sig,
             Err(Errno::AGAIN) => return Ok(Outcome::TimeUp),
             Err(e) => return Err(log::fatal(b"Unexpected error in sigtimedwait", e)),

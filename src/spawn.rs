@@ -1,12 +1,14 @@
 //! Starting the program: fork, then, in the program's process between fork and exec, what must happen
-//! before exec (its own process group, the terminal's foreground, the signal state pidone inherited given
-//! back), then execvp's PATH search.
+//! before exec (its own process group, the terminal's foreground, `--user`, the signal state pidone
+//! inherited given back), then execvp's PATH search.
 
 use crate::bytes::{number, split_once};
-use crate::cstrings::{CStrings, cstr};
+use crate::cstrings::{CStrings, cstr, variable_slot};
 use crate::log::{self, Fatal, Level, Line};
+use crate::passwd::Home;
 use crate::signals::SigSet;
 use crate::sys::{self, Disposition};
+use crate::user;
 use linux_raw_sys::general::SIGCHLD;
 use rustix::io::Errno;
 use rustix::process::{self, Pid};
@@ -25,17 +27,20 @@ pub struct Inherited {
     pub sigchld: Disposition,
 }
 
-/// Forks and execs the program whose argv starts at `argv`; `pidone` is pidone's own pid.
+/// Forks and execs the program whose argv starts at `argv`, as `user` if given; `pidone` is pidone's own
+/// pid.
 ///
 /// # Safety
 /// `argv` points into pidone's own argument vector (the kernel's) at index 1 or later, and `envp` is the
 /// kernel's environment vector: on ENOEXEC the program's process borrows the slot before `argv` for
-/// `/bin/sh`, and it may point an environment slot elsewhere (`LISTEN_PID`).
+/// `/bin/sh`, and it may point environment slots elsewhere (`LISTEN_PID`, `HOME`) or add one after the
+/// last (`cstrings::set_variable`).
 pub unsafe fn spawn(
     argv: *mut *const u8,
     envp: *mut *const u8,
     inherited: &Inherited,
     pidone: Pid,
+    user: Option<&[u8]>,
 ) -> Result<Pid, Fatal> {
     // SAFETY: the forked side ends in exit_group and never returns into pidone's flow.
     match unsafe { sys::fork() } {
@@ -48,7 +53,7 @@ pub unsafe fn spawn(
             Ok(pid)
         }
         // SAFETY: forwarded from the caller.
-        Ok(None) => sys::exit_group(unsafe { exec_program(argv, envp, inherited, pidone) }),
+        Ok(None) => sys::exit_group(unsafe { exec_program(argv, envp, inherited, pidone, user) }),
         Err(e) => Err(log::fatal(b"fork failed", e)),
     }
 }
@@ -60,15 +65,30 @@ pub unsafe fn spawn(
 ///
 /// # Safety
 /// As for `spawn`.
-unsafe fn exec_program(argv: *mut *const u8, envp: *mut *const u8, inherited: &Inherited, pidone: Pid) -> i32 {
+#[inline(never)] // its frame (HOME, LISTEN_PID) stays in the program's process, off pidone's stack
+unsafe fn exec_program(
+    argv: *mut *const u8,
+    envp: *mut *const u8,
+    inherited: &Inherited,
+    pidone: Pid,
+    user: Option<&[u8]>,
+) -> i32 {
     let me = process::getpid();
     log::set_pid(me);
     let mut listen_pid = Line::bare();
     // SAFETY: forwarded from the caller; `listen_pid` lives until exec.
     unsafe { hand_over_listen_pid(envp, pidone, me, &mut listen_pid) };
-    if prepare(me, inherited).is_err() {
+    if take_terminal(me).is_err() {
         return 1;
     }
+    let mut home = Home::new();
+    if let Some(spec) = user {
+        // SAFETY: forwarded from the caller; `home` lives until exec; this process calls it once.
+        if unsafe { user::switch(spec, envp, &mut home) }.is_err() {
+            return 1;
+        }
+    }
+    give_back(inherited);
     // SAFETY: forwarded from the caller.
     let e = unsafe { execvp(argv, envp) };
     log::line(Level::Fatal, |l| {
@@ -82,8 +102,8 @@ unsafe fn exec_program(argv: *mut *const u8, envp: *mut *const u8, inherited: &I
     }
 }
 
-/// Own process group, the terminal's foreground, then the inherited signal state back.
-fn prepare(me: Pid, inherited: &Inherited) -> Result<(), Fatal> {
+/// Its own process group, then the terminal's foreground.
+fn take_terminal(me: Pid) -> Result<(), Fatal> {
     // Its own process group, so that `-g` and the terminal's job control reach the program's tree only.
     process::setpgid(None, None).map_err(|e| log::fatal(b"setpgid failed", e))?;
     // SIGTTOU is still blocked here, so this works even when pidone sits in a background group.
@@ -94,11 +114,16 @@ fn prepare(me: Pid, inherited: &Inherited) -> Result<(), Fatal> {
         Err(Errno::NXIO) => log::note(Level::Debug, b"tcsetpgrp failed: no such device (ok to proceed)"),
         Err(e) => return Err(log::fatal(b"tcsetpgrp failed", e)),
     }
+    Ok(())
+}
+
+/// The signal state pidone inherited, back for the program: last, so that nothing pidone forwards in the
+/// meantime is lost (it waits, pending, for the program).
+fn give_back(inherited: &Inherited) {
     if !inherited.sigchld.is_default() {
         sys::set_disposition(SIGCHLD, &inherited.sigchld);
     }
     sys::set_signal_mask(&inherited.mask);
-    Ok(())
 }
 
 /// Socket activation (systemd's `LISTEN_PID` and `LISTEN_FDS`, which podman passes on): the sockets are
@@ -109,20 +134,14 @@ fn prepare(me: Pid, inherited: &Inherited) -> Result<(), Fatal> {
 /// # Safety
 /// `envp` is this process's copy of the kernel's environment vector; `text` must live until exec.
 unsafe fn hand_over_listen_pid(envp: *mut *const u8, pidone: Pid, me: Pid, text: &mut Line) {
-    let pid = |pid: Pid| pid.as_raw_nonzero().get();
-    let mut slot = envp;
-    // SAFETY: the vector is NULL-terminated and each of its strings NUL-terminated (the caller's
-    // contract); the loop stops at the NULL, and only this process's copy of the slot is written.
+    let pid = |pid: Pid| pid.as_raw_nonzero().get() as u32;
+    // SAFETY: the caller's contract; only this process's copy of the slot is written.
     unsafe {
-        while !(*slot).is_null() {
-            if **slot == b'L'
-                && let Some((b"LISTEN_PID", value)) = split_once(cstr(*slot), b'=')
-                && number(value) == Some(pid(pidone) as u32)
-            {
-                text.text(b"LISTEN_PID=").number(pid(me) as u32).text(b"\0");
-                *slot = text.as_bytes().as_ptr();
-            }
-            slot = slot.add(1);
+        let slot = variable_slot(envp, b"LISTEN_PID");
+        if !(*slot).is_null() && split_once(cstr(*slot), b'=').and_then(|(_, value)| number(value)) == Some(pid(pidone))
+        {
+            text.text(b"LISTEN_PID=").number(pid(me)).text(b"\0");
+            *slot = text.as_bytes().as_ptr();
         }
     }
 }

@@ -16,8 +16,7 @@ use crate::signals::SigSet;
 use crate::sys;
 use core::sync::atomic::{AtomicI32, AtomicU32, Ordering::Relaxed};
 use core::time::Duration;
-use linux_raw_sys::general::{O_CLOEXEC, O_NOCTTY, O_NONBLOCK, O_WRONLY, SIGPIPE};
-use rustix::fd::{AsRawFd, BorrowedFd, IntoRawFd};
+use linux_raw_sys::general::{O_CLOEXEC, O_NOCTTY, O_NONBLOCK, O_WRONLY, POLLOUT, SIGPIPE};
 use rustix::io::Errno;
 
 /// Where lines go: a descriptor written as it is (2, or pidone's own), or fd 2 after a ppoll.
@@ -53,10 +52,10 @@ pub fn write(bytes: &[u8]) {
         }
         sink => sink,
     };
-    // SAFETY: fd 2, or pidone's own descriptor, which it never closes; only borrowed for the write.
-    // Closed, fd 2 fails it with EBADF.
-    let fd = unsafe { BorrowedFd::borrow_raw(sink.max(2)) };
-    let written = if sink != POLLED || sys::writable(fd) { rustix::io::write(fd, bytes) } else { Err(Errno::AGAIN) };
+    // fd 2, or pidone's own descriptor, which it never closes. Closed, fd 2 fails the calls with EBADF.
+    let fd = sink.max(2);
+    let room = sink != POLLED || sys::ready(fd, POLLOUT, Duration::ZERO);
+    let written = if room { sys::write(fd, bytes) } else { Err(Errno::AGAIN) };
     match written {
         Ok(_) => DROPPED.store(0, Relaxed),
         // A load and a store, not fetch_add: pidone has one thread, and on aarch64 an atomic
@@ -74,14 +73,14 @@ pub fn write(bytes: &[u8]) {
 
 /// The sink for what fd 2 is (the module's header).
 fn choose() -> i32 {
-    // SAFETY: fd 2 is only borrowed for lseek(2); closed, the call fails with EBADF.
-    if !sys::is_stream(unsafe { rustix::stdio::stderr() }) {
+    // Closed, fd 2 fails lseek(2) with EBADF.
+    if !sys::is_stream(2) {
         return 2;
     }
     match sys::open(c"/proc/self/fd/2", O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC) {
         // Below 3 it would stand in for a closed stdin or stdout, and the child's tcsetpgrp on fd 0 would
         // take it for the terminal: dropped then, as a failed open.
-        Ok(own) if own.as_raw_fd() >= 3 => own.into_raw_fd(),
+        Ok(own) if own.raw() >= 3 => own.keep(),
         _ => POLLED,
     }
 }

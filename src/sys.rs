@@ -1,21 +1,26 @@
 //! The system calls rustix keeps only in its hidden `runtime` module (whose name it rotates on purpose):
 //! fork, execve, rt_sigprocmask, rt_sigaction, rt_sigtimedwait and exit_group, issued directly; close_range,
-//! which rustix does not have; and clock_gettime, whose rustix version brings a vDSO loader several times
-//! the size of all of pidone's own code for a call made only while `--grace` runs. Everything else goes
-//! through rustix's stable API.
+//! which rustix does not have; clock_gettime, whose rustix version brings a vDSO loader several times
+//! the size of all of pidone's own code for a call made only while `--grace` runs; and openat, lseek,
+//! ppoll, socket and connect, smaller here than rustix's. Everything else goes through rustix's stable API.
 
 use crate::arch::{self, syscall4};
 use crate::signals::SigSet;
 use core::ffi::CStr;
+use core::mem::size_of;
+use core::net::IpAddr;
 use core::time::Duration;
 #[cfg(not(target_arch = "mips64"))]
 use linux_raw_sys::general::kernel_sigaction;
 use linux_raw_sys::general::{
-    __NR_clone, __NR_close_range, __NR_execve, __NR_exit_group, __NR_lseek, __NR_openat, __NR_rt_sigaction,
-    __NR_rt_sigprocmask, __kernel_sighandler_t, __kernel_timespec, AT_FDCWD, CLOCK_MONOTONIC, POLLOUT, SEEK_CUR,
-    SIG_SETMASK, pollfd,
+    __NR_clone, __NR_close_range, __NR_connect, __NR_execve, __NR_exit_group, __NR_lseek, __NR_openat, __NR_read,
+    __NR_rt_sigaction, __NR_rt_sigprocmask, __NR_socket, __NR_write, __NR_writev, __kernel_sighandler_t,
+    __kernel_timespec, AT_FDCWD, CLOCK_MONOTONIC, O_CLOEXEC, O_NONBLOCK, SEEK_CUR, SIG_SETMASK, iovec, pollfd,
 };
-use rustix::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
+use linux_raw_sys::net::{
+    AF_INET, AF_INET6, SOCK_STREAM, in_addr, in6_addr, in6_addr__bindgen_ty_1, sockaddr_in, sockaddr_in6,
+};
+use rustix::fd::RawFd;
 use rustix::io::Errno;
 use rustix::process::Pid;
 
@@ -104,20 +109,102 @@ pub fn close_inherited(keep: Option<u32>) {
     }
 }
 
-/// openat(2) relative to the working directory: a descriptor of pidone's own. (rustix's open takes any
-/// kind of path, which costs it 200 bytes more.)
-pub fn open(path: &CStr, flags: u32) -> Result<OwnedFd, Errno> {
+/// A descriptor pidone opened, closed when dropped. (rustix's OwnedFd checks that the number is not -1
+/// each time it lends it out, a check the compiler cannot always drop, and whose panic message would then
+/// stay in the binary: the calls here take the number itself.)
+pub struct Fd(RawFd);
+
+impl Fd {
+    /// A descriptor the kernel just returned (`ret` of a call that succeeded).
+    fn new(ret: usize) -> Fd {
+        Fd(ret as RawFd)
+    }
+
+    pub fn raw(&self) -> RawFd {
+        self.0
+    }
+
+    /// Kept open for as long as pidone runs.
+    pub fn keep(self) -> RawFd {
+        let fd = self.0;
+        core::mem::forget(self);
+        fd
+    }
+}
+
+impl Drop for Fd {
+    fn drop(&mut self) {
+        // SAFETY: the descriptor is this value's alone; nothing uses it after this.
+        unsafe { rustix::io::close(self.0) };
+    }
+}
+
+/// openat(2) relative to the working directory. (rustix's open takes any kind of path, which costs it
+/// 200 bytes more.)
+pub fn open(path: &CStr, flags: u32) -> Result<Fd, Errno> {
     // SAFETY: `path` is NUL-terminated; openat reads nothing else.
-    let fd = result(unsafe { syscall4(__NR_openat, AT_FDCWD as usize, path.as_ptr() as usize, flags as usize, 0) })?;
-    // SAFETY: the kernel just gave this descriptor, to nobody else.
-    Ok(unsafe { OwnedFd::from_raw_fd(fd as i32) })
+    result(unsafe { syscall4(__NR_openat, AT_FDCWD as usize, path.as_ptr() as usize, flags as usize, 0) }).map(Fd::new)
+}
+
+/// socket(2): a non-blocking, close-on-exec TCP socket of `family` (AF_INET or AF_INET6).
+pub fn tcp_socket(family: u32) -> Result<Fd, Errno> {
+    // SOCK_NONBLOCK and SOCK_CLOEXEC are O_NONBLOCK and O_CLOEXEC on every architecture.
+    let kind = SOCK_STREAM | O_NONBLOCK | O_CLOEXEC;
+    // SAFETY: socket takes plain integers.
+    result(unsafe { syscall4(__NR_socket, family as usize, kind as usize, 0, 0) }).map(Fd::new)
+}
+
+/// connect(2) to `ip`:`port`. (rustix's keeps a length check whose panic message would stay in the
+/// binary on some architectures.)
+pub fn connect(fd: RawFd, ip: IpAddr, port: u16) -> Result<(), Errno> {
+    let port = port.to_be();
+    let (v4, v6);
+    let (address, len) = match ip {
+        IpAddr::V4(ip) => {
+            let s_addr = u32::from_ne_bytes(ip.octets());
+            v4 = sockaddr_in { sin_family: AF_INET as _, sin_port: port, sin_addr: in_addr { s_addr }, __pad: [0; 8] };
+            (&v4 as *const sockaddr_in as usize, size_of::<sockaddr_in>())
+        }
+        IpAddr::V6(ip) => {
+            let sin6_addr = in6_addr { in6_u: in6_addr__bindgen_ty_1 { u6_addr8: ip.octets() } };
+            v6 = sockaddr_in6 {
+                sin6_family: AF_INET6 as _,
+                sin6_port: port,
+                sin6_flowinfo: 0,
+                sin6_addr,
+                sin6_scope_id: 0,
+            };
+            (&v6 as *const sockaddr_in6 as usize, size_of::<sockaddr_in6>())
+        }
+    };
+    // SAFETY: `address` points to a live socket address of `len` bytes, its family's layout.
+    result(unsafe { syscall4(__NR_connect, fd as usize, address, len, 0) }).map(drop)
+}
+
+/// read(2) into `buf`.
+pub fn read(fd: RawFd, buf: &mut [u8]) -> Result<usize, Errno> {
+    // SAFETY: the kernel writes at most `buf.len()` bytes into `buf`, which is live and writable.
+    result(unsafe { syscall4(__NR_read, fd as usize, buf.as_mut_ptr() as usize, buf.len(), 0) })
+}
+
+/// writev(2) of `parts`, in order, in one call; how many bytes went out.
+pub fn write_parts<const N: usize>(fd: RawFd, parts: [&[u8]; N]) -> Result<usize, Errno> {
+    let iov = parts.map(|part| iovec { iov_base: part.as_ptr() as *mut _, iov_len: part.len() as _ });
+    // SAFETY: `iov` is N live iovecs, each for a live slice the kernel only reads.
+    result(unsafe { syscall4(__NR_writev, fd as usize, iov.as_ptr() as usize, N, 0) })
+}
+
+/// write(2) of `bytes`.
+pub fn write(fd: RawFd, bytes: &[u8]) -> Result<usize, Errno> {
+    // SAFETY: the kernel reads at most `bytes.len()` bytes from `bytes`, which is live.
+    result(unsafe { syscall4(__NR_write, fd as usize, bytes.as_ptr() as usize, bytes.len(), 0) })
 }
 
 /// Whether `fd` is a stream (a pipe, FIFO, socket or terminal), which lseek(2) answers with ESPIPE, and
 /// not a file a write never waits on.
-pub fn is_stream(fd: BorrowedFd<'_>) -> bool {
+pub fn is_stream(fd: RawFd) -> bool {
     // SAFETY: lseek takes plain integers; a position of 0 from the current one moves nothing.
-    let ret = unsafe { syscall4(__NR_lseek, fd.as_raw_fd() as usize, 0, SEEK_CUR as usize, 0) };
+    let ret = unsafe { syscall4(__NR_lseek, fd as usize, 0, SEEK_CUR as usize, 0) };
     ret == -(Errno::SPIPE.raw_os_error() as isize)
 }
 
@@ -239,21 +326,39 @@ pub fn wait_signal(set: &SigSet, timeout: Option<Duration>) -> Result<u32, Errno
     }
 }
 
-/// ppoll(2) with a zero timeout: whether `fd` can take a write now (no, on any error). rustix's poll would
-/// pick the classic call first on 32-bit architectures; this one follows the rest of pidone's time calls.
-pub fn writable(fd: BorrowedFd<'_>) -> bool {
-    let mut poll = pollfd { fd: fd.as_raw_fd(), events: POLLOUT as _, revents: 0 };
+/// ppoll(2) on one descriptor: whether `events` (or an error, or a hang-up) came within `timeout` (no, on
+/// any error). rustix's poll would pick the classic call first on 32-bit architectures; this one follows
+/// the rest of pidone's time calls.
+pub fn ready(fd: RawFd, events: u32, timeout: Duration) -> bool {
+    let mut poll = pollfd { fd, events: events as _, revents: 0 };
     let poll = &mut poll as *mut pollfd as usize;
-    let mut zero = __kernel_timespec { tv_sec: 0, tv_nsec: 0 };
+    let mut timeout = __kernel_timespec { tv_sec: timeout.as_secs() as i64, tv_nsec: timeout.subsec_nanos().into() };
     // SAFETY: one live pollfd (the kernel writes its `revents`, a plain integer) and a live timespec of
     // the call's layout; no signal mask (NULL), so the kernel reads no set size.
-    let ready = timed(time_calls::PPOLL, Some(&mut zero), |nr, ts| unsafe { syscall4(nr, poll, 1, ts, 0) });
+    let ready = timed(time_calls::PPOLL, Some(&mut timeout), |nr, ts| unsafe { syscall4(nr, poll, 1, ts, 0) });
     ready == 1
 }
 
-/// clock_gettime(2) on CLOCK_MONOTONIC, in nanoseconds: a plain integer, because Duration's arithmetic
-/// keeps core's overflow panics, and their messages, on some architectures.
-pub fn monotonic_nanos() -> u64 {
+/// A moment on the monotonic clock, in nanoseconds: a plain integer, because Duration's arithmetic keeps
+/// core's overflow panics, and their messages, on some architectures.
+#[derive(Clone, Copy)]
+pub struct Deadline(u64);
+
+impl Deadline {
+    /// `limit` from now.
+    pub fn after(limit: Duration) -> Deadline {
+        let limit = limit.as_secs().saturating_mul(1_000_000_000).saturating_add(u64::from(limit.subsec_nanos()));
+        Deadline(monotonic_nanos().saturating_add(limit))
+    }
+
+    /// What is left until then: zero once it has passed.
+    pub fn left(self) -> Duration {
+        Duration::from_nanos(self.0.saturating_sub(monotonic_nanos()))
+    }
+}
+
+/// clock_gettime(2) on CLOCK_MONOTONIC, in nanoseconds.
+fn monotonic_nanos() -> u64 {
     let mut now = __kernel_timespec { tv_sec: 0, tv_nsec: 0 };
     // SAFETY: `now` is a live timespec of the call's layout for the kernel to fill. CLOCK_MONOTONIC cannot
     // fail.

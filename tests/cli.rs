@@ -22,6 +22,9 @@ fn version_help_and_license() {
     assert_eq!(run(as_init(&["-z", "-h"])).code(), 1);
 }
 
+/// What a refused rewrite says besides its value.
+const REWRITE_HINT: &str = "FROM:TO, signal names or numbers; KILL, STOP and CHLD are never rewritten";
+
 #[test]
 fn bad_input_gives_one_error_line_then_the_usage_and_exit_1() {
     let cases: &[(&[&str], &str)] = &[
@@ -38,6 +41,13 @@ fn bad_input_gives_one_error_line_then_the_usage_and_exit_1() {
         (&["-e", "-1", "true"], "Not a valid option for -e: -1"),
         (&["-e", "abc", "true"], "Not a valid option for -e: abc"),
         (&["-e0x1", "true"], "Not a valid option for -e: 0x1"),
+        (&["-r", "KILL:TERM", "true"], &format!("Not a valid option for -r: KILL:TERM ({REWRITE_HINT})")),
+        (&["--rewrite=CHLD:0", "true"], &format!("Not a valid option for --rewrite: CHLD:0 ({REWRITE_HINT})")),
+        (&["--grace=soon", "true"], "Not a valid option for --grace: soon"),
+        (&["--user"], "pidone: option '--user' requires an argument"),
+        (&["--probe"], "pidone: option '--probe' requires an argument"),
+        (&["-P", "true"], "pidone: pause mode (-P) runs no program"),
+        (&["--probe", "tcp://127.0.0.1:1", "true"], "pidone: probe mode (--probe) runs no program"),
     ];
     for (args, error) in cases {
         let done = run(as_init(args));
@@ -187,7 +197,15 @@ fn bad_values_in_variables_name_the_variable() {
         ("PIDONE_EXPECT", "143,256", "Not a valid option for PIDONE_EXPECT: 256"),
         ("PIDONE_PARENT_DEATH", "SIGNOPE", "Not a valid option for PIDONE_PARENT_DEATH: SIGNOPE"),
         ("PIDONE_GRACE", "soon", "Not a valid option for PIDONE_GRACE: soon"),
-        ("PIDONE_REWRITE", "TERM:QUIT,KILL:0", "Not a valid option for PIDONE_REWRITE: KILL:0"),
+        (
+            "PIDONE_REWRITE",
+            "TERM:QUIT,KILL:0",
+            &format!("Not a valid option for PIDONE_REWRITE: KILL:0 ({REWRITE_HINT})"),
+        ),
+        ("PIDONE_EXPECT", "1,,2", "Not a valid option for PIDONE_EXPECT: 1,,2 (an empty item)"),
+        ("PIDONE_EXPECT", ",", "Not a valid option for PIDONE_EXPECT: , (an empty item)"),
+        ("PIDONE_REWRITE", "TERM:QUIT,", "Not a valid option for PIDONE_REWRITE: TERM:QUIT, (an empty item)"),
+        ("PIDONE_PROBE_TIMEOUT", "0", "Not a valid option for PIDONE_PROBE_TIMEOUT: 0"),
     ] {
         let mut cmd = as_init(&["true"]);
         cmd.env(var, value);

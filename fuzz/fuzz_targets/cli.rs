@@ -6,7 +6,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use pidone::{FuzzAction as Action, FuzzConfig as Config, fuzz_parse};
+use pidone::fuzz::{Action, Config, parse};
 
 fuzz_target!(|data: &[u8]| {
     let mut parts = data.split(|&b| b == 0);
@@ -14,10 +14,7 @@ fuzz_target!(|data: &[u8]| {
     argv.extend(parts.by_ref().take_while(|part| !part.is_empty()));
     let env: Vec<&[u8]> = parts.collect();
     let mut config = Config::default();
-    if let Ok(Action::Run { at }) = fuzz_parse(argv.iter().copied(), env.iter().copied()).map(|(c, a)| {
-        config = c;
-        a
-    }) {
+    if let Ok(Action::Run { at }) = parse(argv.iter().copied(), env.iter().copied(), &mut config) {
         assert!((1..argv.len()).contains(&at), "the program's index {at} outside argv of {}", argv.len());
     }
     if let Some(grace) = config.grace {

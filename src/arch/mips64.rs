@@ -52,6 +52,13 @@ macro_rules! start_instructions {
         concat!(
             "move $fp, $zero\n", // the outermost frame, for debuggers
             "move $ra, $zero\n",
+            // $gp: the small data's base (`_gp`, which the linker defines), for gp-relative accesses.
+            "lui $gp, %highest(_gp)\n",
+            "daddiu $gp, $gp, %higher(_gp)\n",
+            "dsll $gp, $gp, 16\n",
+            "daddiu $gp, $gp, %hi(_gp)\n",
+            "dsll $gp, $gp, 16\n",
+            "daddiu $gp, $gp, %lo(_gp)\n",
             "move $a0, $sp\n", // argc, argv..., NULL, envp..., NULL
             "daddiu $t0, $zero, -16\n",
             "and $sp, $sp, $t0\n",

@@ -85,7 +85,7 @@ fn build(target: &Target, target_dir: &Path) -> Result<PathBuf> {
     if target.toolchain == Toolchain::Nightly {
         cargo.arg(format!("+{NIGHTLY}"));
     }
-    cargo.args(["build", "--quiet", "--release", "--package", "pidone", "--bin", "pidone", "--target", target.triple]);
+    cargo.args(["rustc", "--quiet", "--release", "--package", "pidone", "--bin", "pidone", "--target", target.triple]);
     if target.toolchain == Toolchain::Nightly {
         cargo.args(["-Z", "build-std=core"]);
     }
@@ -94,6 +94,7 @@ fn build(target: &Target, target_dir: &Path) -> Result<PathBuf> {
             cargo.args(["--config", &setting]);
         }
     }
+    cargo.arg("--").args(target.pidone_flags());
     // rustc calls armv7's `+thumb-mode` an unstable target feature, on every build; the pinned toolchain
     // makes that harmless (ARCHITECTURE.md), so the note is not passed on.
     let out = cargo.output().map_err(|e| format!("cannot run cargo: {e}"))?;

@@ -35,7 +35,7 @@ usage: cargo xtask <verb>
   e2e           the release set, then its images under podman + runc (kube play, pod pause processes),
                 Docker's engine, and LXC
   bench         pidone against tini-static, tini, dumb-init, catatonit: table, JSON and SVG in target/bench
-  fuzz [SECS]   fuzz the command-line and environment parser with cargo fuzz (default 300 s)
+  fuzz [SECS]   fuzz each parser (command line, /etc/passwd, URL, HTTP status) for SECS (default 300)
   test          the whole test suite: lints, unit tests, integration tests (every architecture), ceilings,
                 reproducibility, fuzzing, the release set, e2e
 ";

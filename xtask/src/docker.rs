@@ -16,6 +16,10 @@ const APP: &str = "pidone-app:e2e";
 /// The test program alone, for `--init`.
 const BARE: &str = "pidone-bare-app:e2e";
 const FROM_ARCHIVE: &str = "pidone-from-archive:e2e";
+/// A server with a HEALTHCHECK by `pidone --probe`.
+const HEALTH: &str = "pidone-health:e2e";
+/// busybox and the files of users, on pidone's image.
+const USERS: &str = "pidone-users:e2e";
 
 /// Docker's scenarios against `built` and the image archive in target/dist.
 pub fn scenarios(built: &Dist) -> Result<Count> {
@@ -92,6 +96,28 @@ pub fn scenarios(built: &Dist) -> Result<Count> {
             docker.ok(&["kill", "-s", "USR1", &running.name])?;
             running.wait_for("ready\nx\n")
         }),
+        ("HEALTHCHECK by pidone --probe: healthy while the server answers, unhealthy once it stops", &|| {
+            let running = docker.start(&[HEALTH])?;
+            health_becomes(&docker, &running.name, "healthy")?;
+            // Forwarded by pidone: the server stops listening.
+            docker.ok(&["kill", "-s", "USR1", &running.name])?;
+            health_becomes(&docker, &running.name, "unhealthy")?;
+            let log = docker.ok(&["inspect", "-f", "{{range .State.Health.Log}}{{.Output}}{{end}}", &running.name])?;
+            expect_contains(&log, "pidone: probe http://127.0.0.1:8080/healthz: Connection refused\n")
+        }),
+        ("docker run --user X and pidone --user X give the program the same ids and HOME", &|| {
+            for user in ["postgres", "101", "nobody", "1000", "postgres:daemon", "1000:1000", "postgres:103"] {
+                for command in [&["id"][..], &["sh", "-c", "echo HOME=$HOME"]] {
+                    let docker_run = docker.run(&[&["--user", user, USERS], command].concat())?;
+                    let pidone = ["--entrypoint", "/pidone", USERS, "--user", user, "--", "/bin/busybox"];
+                    let with_pidone = docker.run(&[&pidone[..], command].concat())?;
+                    expect_eq(&with_pidone.code, &0, &format!("{user}: exit code ({})", with_pidone.stderr))?;
+                    let what = format!("{user}, {}", command.join(" "));
+                    expect_eq(&with_pidone.stdout, &docker_run.stdout, &what)?;
+                }
+            }
+            Ok(())
+        }),
         ("pidone-oci.tar, loaded into the engine (skopeo), gives an application its init (COPY --from)", &|| {
             let archive = root().join("target/dist").join(ARCHIVE);
             status(
@@ -109,12 +135,31 @@ pub fn scenarios(built: &Dist) -> Result<Count> {
     Ok(run_all(scenarios))
 }
 
-/// The application layered on pidone's image, and alone.
+/// Waits (30 s at most) until the container's health is `status`.
+fn health_becomes(docker: &Engine, name: &str, status: &str) -> Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let now = docker.ok(&["inspect", "-f", "{{.State.Health.Status}}", name])?;
+        if now.trim() == status {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            return Err(format!("health still {:?} after 30 s, not {status:?}", now.trim()));
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// The application layered on pidone's image, and alone; the health-checked server and the users' image.
 fn build_apps(docker: &Engine, context: &Path) -> Result<()> {
     let dir = context.to_str().ok_or("non-UTF-8")?;
-    for (file, tag, arg) in
-        [("Containerfile.layered", APP, format!("BASE={BASE}")), ("Containerfile.bare", BARE, String::new())]
-    {
+    let base = format!("BASE={BASE}");
+    for (file, tag, arg) in [
+        ("Containerfile.layered", APP, base.clone()),
+        ("Containerfile.bare", BARE, String::new()),
+        ("Containerfile.health", HEALTH, base.clone()),
+        ("Containerfile.users", USERS, base),
+    ] {
         let file = context.join(file);
         let file = file.to_str().ok_or("non-UTF-8")?;
         let build_arg: &[&str] = if arg.is_empty() { &[] } else { &["--build-arg", &arg] };

@@ -24,6 +24,8 @@ const FROM_ARCHIVE: &str = "localhost/pidone-from-archive:e2e";
 const RELEASED: &str = "localhost/pidone-oci:e2e";
 /// A pod's pause image: the release's, its entrypoint pause mode.
 const PAUSE: &str = "localhost/pidone-pause:e2e";
+/// A server with a HEALTHCHECK by `pidone --probe` (Docker's image format: OCI's has no health check).
+const HEALTH: &str = "localhost/pidone-health:e2e";
 
 /// What every scenario works with.
 struct Podman<'a> {
@@ -143,6 +145,15 @@ fn containers(p: &Podman) -> Count {
                 p.engine.start(&["--init", "--init-path", &p.init_path, BARE, "/app", "term-handler"])?.stop()?;
             expect_eq(&code, &0, "exit code")?;
             expect_contains(&logs, "ready\ncleaned up\n")
+        }),
+        ("podman healthcheck run, the image's HEALTHCHECK by pidone --probe: 0, then 1 once the server stops", &|| {
+            let running = p.engine.start(&[HEALTH])?;
+            let check = || output(&mut p.engine.command(&["healthcheck", "run", &running.name]));
+            let up = check()?;
+            expect_eq(&up.status.code(), &Some(0), &format!("healthy ({})", String::from_utf8_lossy(&up.stderr)))?;
+            p.engine.ok(&["kill", "--signal", "USR1", &running.name])?;
+            running.wait_for("down")?;
+            expect_eq(&check()?.status.code(), &Some(1), "unhealthy")
         }),
     ])
 }
@@ -346,11 +357,15 @@ impl Storage {
             (root.join("Dockerfile.scratch"), root.clone(), BASE, arch.as_str()),
             (context.join("Containerfile.layered"), context.to_path_buf(), APP, base.as_str()),
             (context.join("Containerfile.bare"), context.to_path_buf(), BARE, ""),
+            (context.join("Containerfile.health"), context.to_path_buf(), HEALTH, base.as_str()),
         ];
         for (file, dir, tag, arg) in &builds {
             let (file, dir) = (file.to_str().ok_or("non-UTF-8 path")?, dir.to_str().ok_or("non-UTF-8 path")?);
             let build_arg: &[&str] = if arg.is_empty() { &[] } else { &["--build-arg", arg] };
-            self.buildah(&[&["bud", "--quiet", "--network=none"], build_arg, &["-f", file, "-t", tag, dir]].concat())?;
+            // Docker's format keeps HEALTHCHECK, which OCI's image configuration has no place for.
+            let format: &[&str] = if *tag == HEALTH { &["--format", "docker"] } else { &[] };
+            let bud = [&["bud", "--quiet", "--network=none"], format, build_arg, &["-f", file, "-t", tag, dir]];
+            self.buildah(&bud.concat())?;
         }
         Ok(())
     }

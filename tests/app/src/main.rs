@@ -23,6 +23,9 @@
 //!   5.1, or Docker's seccomp profile before 20.10, answers them), `classic` (i386's classic time calls, as
 //!   a kernel built without 32-bit time answers them) or `subreaper` (prctl PR_SET_CHILD_SUBREAPER alone,
 //!   as AWS Lambda answers it), for i386 and x86_64 programs alike
+//! - `serve PORT`: answers every connection to 127.0.0.1:PORT with `HTTP/1.1 200 OK`, prints `ready`
+//!   once listening; on SIGUSR1 stops listening (a health check sees the port refused) and prints `down`;
+//!   exits 0 on SIGTERM
 
 use std::time::Duration;
 
@@ -73,6 +76,7 @@ fn main() {
         }
         "litter" => litter(arg(1).parse().expect("litter N")),
         "refuse" => refuse(arg(1), arg(2), &args[3..]),
+        "serve" => serve(arg(1).parse().expect("serve PORT")),
         other => {
             eprintln!("pidone-testapp: unknown mode {other:?}");
             std::process::exit(2);
@@ -264,4 +268,40 @@ fn refuse(errno: &str, calls: &str, program: &[String]) {
     }
     let err = std::process::Command::new(&program[0]).args(&program[1..]).exec();
     panic!("exec {}: {err}", program[0]);
+}
+
+fn serve(port: u16) {
+    // Blocked before the server's thread starts, which inherits the mask: the main thread takes them.
+    // SAFETY: plain libc signal-set calls on a local set.
+    let set = unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, libc::SIGTERM);
+        libc::sigaddset(&mut set, libc::SIGUSR1);
+        libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
+        set
+    };
+    let listener = std::net::TcpListener::bind(("127.0.0.1", port)).expect("bind");
+    let fd = std::os::fd::AsRawFd::as_raw_fd(&listener);
+    std::thread::spawn(move || {
+        use std::io::Write;
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n");
+        }
+    });
+    println!("ready");
+    loop {
+        let mut sig = 0;
+        // SAFETY: both signals are blocked, so sigwait takes them.
+        unsafe { libc::sigwait(&set, &mut sig) };
+        if sig == libc::SIGTERM {
+            return;
+        }
+        // Stop listening: shutdown(2) ends the accept the server's thread is blocked in, and the port
+        // then refuses connections.
+        // SAFETY: `fd` is the listening socket, which the thread still owns; shutdown only changes its state.
+        unsafe { libc::shutdown(fd, libc::SHUT_RDWR) };
+        println!("down");
+    }
 }

@@ -18,14 +18,17 @@ fn main() {
     if shipped {
         // Nothing unwinds (panic=abort), but fat LTO inherits core's unwind-table flag and would keep
         // ~2.5 KB of .eh_frame: drop it at link time, with .comment (toolchain version strings).
-        let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
-        let script = format!("{out}/no-unwind-tables.ld");
-        std::fs::write(
-            &script,
-            "SECTIONS { /DISCARD/ : { *(.eh_frame) *(.eh_frame_hdr) *(.comment) } } INSERT AFTER .text;\n",
-        )
-        .expect("OUT_DIR is writable");
-        println!("cargo:rustc-link-arg-bins=-T{script}");
+        script(
+            "no-unwind-tables",
+            "SECTIONS { /DISCARD/ : { *(.eh_frame) *(.eh_frame_hdr) *(.comment) } } INSERT AFTER .text;",
+        );
+        // What only other modes and failures run or read (`.text.cold`: --probe, the program's process
+        // between fork and exec, usage errors, the license, the errno texts) gets a segment of its own.
+        // The kernel maps all of a small file's segment at its first fault (fault-around), so whatever
+        // shares the init's segment is resident in every init: this keeps the init's to four pages. A
+        // load address of its own (AT) is what makes the linker start a segment; the kernel goes by the
+        // virtual address and ignores it.
+        script("cold", "SECTIONS { .text.cold : AT(. + 0x1000000) { *(.text.cold) } } INSERT AFTER .text;");
         // RELRO asks the dynamic loader to write-protect the GOT after relocating; a static binary with
         // its own _start has no loader, so it only costs a page of its own. Without it, .got and .data
         // share one: 4 KiB less resident memory.
@@ -38,13 +41,18 @@ fn main() {
         // and --gc-sections keeps nothing (then the script above finds no .text to insert after).
         if std::env::var("CARGO_CFG_TARGET_ARCH").is_ok_and(|arch| arch.starts_with("mips")) {
             println!("cargo:rustc-link-arg-bins=--entry=_start");
-            let script = format!("{out}/small-data.ld");
-            std::fs::write(&script, "SECTIONS { .sbss : { *(.sbss .sbss.* .scommon) } } INSERT BEFORE .bss;\n")
-                .expect("OUT_DIR is writable");
-            println!("cargo:rustc-link-arg-bins=-T{script}");
+            // $gp reaches 32 KiB either way from `_gp`: the small data goes before .bss's 128 KiB.
+            script("small-data", "SECTIONS { .sbss : { *(.sbss .sbss.* .scommon) } } INSERT BEFORE .bss;");
         }
     } else {
         // A host build (for `cargo test`) links through cc, whose C start files would bring a second _start.
         println!("cargo:rustc-link-arg-bins=-nostartfiles");
     }
+}
+
+/// A linker script of the shipped builds: `text`, given to the link as OUT_DIR/`name`.ld.
+fn script(name: &str, text: &str) {
+    let path = format!("{}/{name}.ld", std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    std::fs::write(&path, format!("{text}\n")).expect("OUT_DIR is writable");
+    println!("cargo:rustc-link-arg-bins=-T{path}");
 }

@@ -2,6 +2,9 @@
 //! it, reaps every zombie, and exits with the program's status: tini's job, without a libc.
 //! ARCHITECTURE.md has the bird's-eye view; `run` below is the whole life of the process. This library
 //! is the shipped binary's body (`src/main.rs` only adds the entry point) and, with std, its unit tests.
+//!
+//! `#[unsafe(link_section = ".text.cold")]` marks what only other modes and failures run or read: build.rs
+//! gives it a segment of its own, which an init never touches, so that it never costs an init memory.
 
 #![cfg_attr(not(test), no_std)]
 // `asm!` on mips is still behind a feature gate (the pinned nightly builds that target).
@@ -56,7 +59,8 @@ use signals::SigSet;
 use spawn::Inherited;
 
 const VERSION: &str = concat!("pidone version ", env!("CARGO_PKG_VERSION"), env!("PIDONE_GIT"), "\n");
-const LICENSE: &[u8] = include_bytes!("../LICENSE");
+#[unsafe(link_section = ".text.cold")]
+static LICENSE: [u8; include_bytes!("../LICENSE").len()] = *include_bytes!("../LICENSE");
 
 /// The whole life of pidone, from the kernel's argv and envp to its exit code; a fatal error (already
 /// reported) is exit code 1.
@@ -75,7 +79,7 @@ pub unsafe fn run(argv: *mut *const u8, envp: *mut *const u8) -> Result<u8, Fata
         Action::Probe { url } => return Ok(probe::probe(url, config.probe_timeout)),
         Action::Help => return print(cli::USAGE.as_bytes()),
         Action::Version => return print(VERSION.as_bytes()),
-        Action::License => return print(LICENSE),
+        Action::License => return print(&LICENSE),
     };
     log::set_verbosity(config.verbosity);
     let me = process::getpid();
@@ -125,6 +129,8 @@ fn print(text: &[u8]) -> Result<u8, Fatal> {
 }
 
 /// One line saying what is wrong, then the usage, on stderr.
+#[inline(never)] // its line stays off `run`'s frame, and so off the stack pages every run touches
+#[unsafe(link_section = ".text.cold")]
 fn usage_error(e: Error) -> Fatal {
     let mut line = Line::bare();
     match e {

@@ -215,7 +215,8 @@ const ERRNO_LIST: [(u32, &str); 21] = {
 /// `ERRNO_LIST` packed into one string at compile time (no table of slices): each entry is its errno, the
 /// text's length and the text; the scan steps over whole entries, so no byte of a text is ever taken for
 /// an errno.
-const ERRNO_TEXTS: [u8; packed_len()] = pack();
+#[unsafe(link_section = ".text.cold")]
+static ERRNO_TEXTS: [u8; packed_len()] = pack();
 
 const fn packed_len() -> usize {
     let (mut len, mut i) = (0, 0);

@@ -63,6 +63,7 @@ pub type Home = heapless::Vec<u8, { HOME + 6 }>;
 
 /// Resolves `spec` (USER[:GROUP]) with the contents of /etc/passwd and /etc/group (`None`: missing),
 /// writing the user's HOME into `home`.
+#[unsafe(link_section = ".text.cold")]
 pub fn resolve(spec: &[u8], passwd: Option<&[u8]>, group_file: Option<&[u8]>, home: &mut Home) -> Result<Ids, Problem> {
     let (user, group) = split_once(spec, b':').unwrap_or((spec, b""));
     // An empty USER is uid 0's entry, as for runc.
@@ -124,6 +125,7 @@ fn lines(file: Option<&[u8]>) -> impl Iterator<Item = &[u8]> {
 }
 
 /// A USER or GROUP that is a number: `None` for a name (anything but digits), an error above 2^31-1.
+#[unsafe(link_section = ".text.cold")]
 fn id(s: &[u8]) -> Result<Option<u32>, Problem> {
     match number(s) {
         Some(id) if id <= HIGHEST_ID => Ok(Some(id)),
@@ -158,6 +160,7 @@ pub struct GroupEntry<'a> {
     pub members: &'a [u8],
 }
 
+#[unsafe(link_section = ".text.cold")]
 pub fn passwd_entry(line: &[u8]) -> Option<PasswdEntry<'_>> {
     let mut fields = fields(line)?;
     let name = fields.next()?;
@@ -169,6 +172,7 @@ pub fn passwd_entry(line: &[u8]) -> Option<PasswdEntry<'_>> {
     Some(PasswdEntry { name, uid, gid, home })
 }
 
+#[unsafe(link_section = ".text.cold")]
 pub fn group_entry(line: &[u8]) -> Option<GroupEntry<'_>> {
     let mut fields = fields(line)?;
     let name = fields.next()?;
@@ -179,6 +183,7 @@ pub fn group_entry(line: &[u8]) -> Option<GroupEntry<'_>> {
 
 /// The colon-separated fields of a line without its surrounding white space (runc trims it); `None` for
 /// a line holding a NUL.
+#[unsafe(link_section = ".text.cold")]
 fn fields(line: &[u8]) -> Option<impl Iterator<Item = &[u8]>> {
     let start = line.iter().position(|c| !c.is_ascii_whitespace())?;
     let end = line.iter().rposition(|c| !c.is_ascii_whitespace())?;

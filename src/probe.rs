@@ -40,6 +40,8 @@ impl Down {
 }
 
 /// The exit code of a probe of `url` that may take `timeout` in all.
+#[inline(never)] // its frame stays off `run`'s, and so off the stack pages every init touches
+#[unsafe(link_section = ".text.cold")]
 pub fn probe(url: &[u8], timeout: Duration) -> u8 {
     let deadline = Deadline::after(timeout);
     // A server that closes early is an answer (EPIPE), not a SIGPIPE that kills the probe.

@@ -66,6 +66,7 @@ pub unsafe fn spawn(
 /// # Safety
 /// As for `spawn`.
 #[inline(never)] // its frame (HOME, LISTEN_PID) stays in the program's process, off pidone's stack
+#[unsafe(link_section = ".text.cold")]
 unsafe fn exec_program(
     argv: *mut *const u8,
     envp: *mut *const u8,
@@ -103,6 +104,7 @@ unsafe fn exec_program(
 }
 
 /// Its own process group, then the terminal's foreground.
+#[unsafe(link_section = ".text.cold")]
 fn take_terminal(me: Pid) -> Result<(), Fatal> {
     // Its own process group, so that `-g` and the terminal's job control reach the program's tree only.
     process::setpgid(None, None).map_err(|e| log::fatal(b"setpgid failed", e))?;
@@ -133,6 +135,7 @@ fn give_back(inherited: &Inherited) {
 ///
 /// # Safety
 /// `envp` is this process's copy of the kernel's environment vector; `text` must live until exec.
+#[unsafe(link_section = ".text.cold")]
 unsafe fn hand_over_listen_pid(envp: *mut *const u8, pidone: Pid, me: Pid, text: &mut Line) {
     let pid = |pid: Pid| pid.as_raw_nonzero().get() as u32;
     // SAFETY: the caller's contract; only this process's copy of the slot is written.
@@ -151,6 +154,7 @@ unsafe fn hand_over_listen_pid(envp: *mut *const u8, pidone: Pid, me: Pid, text:
 ///
 /// # Safety
 /// As for `spawn`.
+#[unsafe(link_section = ".text.cold")]
 unsafe fn execvp(argv: *mut *const u8, envp: *mut *const u8) -> Errno {
     // SAFETY: argv[0] is a NUL-terminated string from the kernel.
     let file = unsafe { cstr(*argv) };
@@ -192,6 +196,7 @@ unsafe fn execvp(argv: *mut *const u8, envp: *mut *const u8) -> Errno {
 ///
 /// # Safety
 /// `path` is NUL-terminated; `argv` and `envp` are as for `spawn`.
+#[unsafe(link_section = ".text.cold")]
 unsafe fn exec(path: *const u8, argv: *mut *const u8, envp: *mut *const u8) -> Errno {
     // SAFETY: forwarded from the caller.
     let e = unsafe { sys::execve(path, argv, envp) };

@@ -26,6 +26,7 @@ pub struct Url<'a> {
 }
 
 /// `None` for anything but the two forms above.
+#[unsafe(link_section = ".text.cold")]
 pub fn parse(url: &[u8]) -> Option<Url<'_>> {
     let (scheme, rest) = match (strip_prefix_ignoring_case(url, b"tcp://"), strip_prefix_ignoring_case(url, b"http://"))
     {
@@ -64,6 +65,7 @@ pub fn parse(url: &[u8]) -> Option<Url<'_>> {
 }
 
 /// Four decimal numbers up to 255, with dots between them and no leading zeros.
+#[unsafe(link_section = ".text.cold")]
 fn ipv4(s: &[u8]) -> Option<[u8; 4]> {
     let mut octets = [0; 4];
     let mut parts = split(s, b'.');
@@ -80,6 +82,7 @@ fn ipv4(s: &[u8]) -> Option<[u8; 4]> {
 /// Eight groups of one to four hex digits with colons between them, a `::` standing for one or more
 /// groups of zeros. (Not the form whose last 32 bits are written as an IPv4 address: an IPv4-mapped
 /// server is probed at its IPv4 address.)
+#[unsafe(link_section = ".text.cold")]
 fn ipv6(s: &[u8]) -> Option<[u8; 16]> {
     let mut bytes = [0; 16];
     let Some(at) = s.windows(2).position(|pair| pair == b"::") else {
@@ -96,6 +99,7 @@ fn ipv6(s: &[u8]) -> Option<[u8; 16]> {
 }
 
 /// The colon-separated groups of `s`, written into `bytes` from its start; how many bytes that is.
+#[unsafe(link_section = ".text.cold")]
 fn groups(s: &[u8], bytes: &mut [u8; 16]) -> Option<usize> {
     if s.is_empty() {
         return Some(0);

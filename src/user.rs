@@ -21,6 +21,7 @@ use rustix::thread::{set_thread_groups, set_thread_res_gid, set_thread_res_uid};
 ///
 /// # Safety
 /// As `cstrings::set_variable`'s, for `envp` and `home`; called once, in the program's process.
+#[unsafe(link_section = ".text.cold")]
 pub unsafe fn switch(spec: &[u8], envp: *mut *const u8, home: &mut Home) -> Result<(), Fatal> {
     // SAFETY: nothing else holds the buffers: they are this function's, called once per process.
     let [users, groups] = unsafe { &mut *FILES.0.get() };
@@ -50,6 +51,7 @@ struct Files(UnsafeCell<[[u8; MOST]; 2]>);
 unsafe impl Sync for Files {}
 
 /// `Cannot run as SPEC: `, the error's text if any, then `why`.
+#[unsafe(link_section = ".text.cold")]
 fn refuse(spec: &[u8], e: Option<Errno>, why: &[u8]) -> Fatal {
     log::fatal_line(|l| {
         l.text(b"Cannot run as ").text(spec).text(b": ");
@@ -61,6 +63,7 @@ fn refuse(spec: &[u8], e: Option<Errno>, why: &[u8]) -> Fatal {
 }
 
 /// The whole of file `path` in `buf`; EFBIG if it fills it.
+#[unsafe(link_section = ".text.cold")]
 fn whole<'b>(path: &CStr, buf: &'b mut [u8; MOST]) -> Result<Option<&'b [u8]>, Errno> {
     // O_NONBLOCK: a FIFO in the file's place reads as empty instead of waiting for a writer.
     let fd = match crate::sys::open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC) {

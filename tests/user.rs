@@ -193,11 +193,13 @@ fn after_the_switch_signals_arrive_and_orphans_are_reaped() {
     }
     let t = TempDir::new("user-signals");
     let app = public_copy(&t, testapp());
-    let mut s = Session::start(as_init(&["--user", "nobody", "-w", "--", &app, "litter", "5"]));
-    s.wait_for("made");
+    let mut s = Session::start(as_init(&["--user", "nobody", "--", &app, "term-handler"]));
+    s.wait_for("ready");
     s.signal_init(15);
-    s.wait_for("cleaned up");
     let done = s.finish();
-    assert_eq!(done.code(), 0, "{}", done.stderr);
+    assert_eq!((done.code(), done.stdout.as_str()), (0, "ready\ncleaned up\n"), "{}", done.stderr);
+    // The program waits until its orphans are gone, and counts the zombies left.
+    let done = run(as_init(&["--user", "nobody", "-w", "--", &app, "orphans", "5"]));
+    assert_eq!((done.code(), done.stdout.as_str()), (0, "zombies=0\n"), "{}", done.stderr);
     assert_eq!(done.stderr.matches("Reaped zombie process").count(), 5, "{}", done.stderr);
 }

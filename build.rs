@@ -12,19 +12,20 @@ fn main() {
     println!("cargo:rerun-if-changed=.git/logs/HEAD");
     println!("cargo:rerun-if-changed=.git-revision");
 
-    // A build for the machine that builds it is the host build `cargo test` makes; the shipped ones are
-    // all for a named target (`cargo xtask dist`).
+    // Nothing unwinds (panic=abort), but fat LTO inherits core's unwind-table flag and would keep
+    // ~2.5 KB of .eh_frame: drop it at link time, with .comment (toolchain version strings).
+    let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    let script = format!("{out}/no-unwind-tables.ld");
+    std::fs::write(
+        &script,
+        "SECTIONS { /DISCARD/ : { *(.eh_frame) *(.eh_frame_hdr) *(.comment) } } INSERT AFTER .text;\n",
+    )
+    .expect("OUT_DIR is writable");
+
+    // A build for the machine that builds it is `cargo test`'s and `cargo install`'s; the shipped ones are
+    // all for a named target (`cargo xtask dist`), linked by rust-lld itself.
     let shipped = std::env::var("TARGET").ok() != std::env::var("HOST").ok();
     if shipped {
-        // Nothing unwinds (panic=abort), but fat LTO inherits core's unwind-table flag and would keep
-        // ~2.5 KB of .eh_frame: drop it at link time, with .comment (toolchain version strings).
-        let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
-        let script = format!("{out}/no-unwind-tables.ld");
-        std::fs::write(
-            &script,
-            "SECTIONS { /DISCARD/ : { *(.eh_frame) *(.eh_frame_hdr) *(.comment) } } INSERT AFTER .text;\n",
-        )
-        .expect("OUT_DIR is writable");
         println!("cargo:rustc-link-arg-bins=-T{script}");
         // RELRO asks the dynamic loader to write-protect the GOT after relocating; a static binary with
         // its own _start has no loader, so it only costs a page of its own. Without it, .got and .data
@@ -40,7 +41,12 @@ fn main() {
             println!("cargo:rustc-link-arg-bins=--entry=_start");
         }
     } else {
-        // A host build (for `cargo test`) links through cc, whose C start files would bring a second _start.
-        println!("cargo:rustc-link-arg-bins=-nostartfiles");
+        // A host build links through cc, whose C start files would bring a second _start. The host target
+        // links a PIE by default, which names the dynamic loader as its interpreter, and an image without one
+        // (FROM scratch) cannot start it: -static -no-pie makes it a plain static executable, as the shipped
+        // ones are. The rest as above, in what both GNU ld and lld take (--no-rosegment is lld's alone).
+        for arg in ["-nostartfiles", "-static", "-no-pie", &format!("-Wl,-T,{script}"), "-Wl,-z,norelro"] {
+            println!("cargo:rustc-link-arg-bins={arg}");
+        }
     }
 }

@@ -20,6 +20,7 @@ mod revision;
 mod run;
 mod rustix_mips;
 mod setup;
+mod tar;
 mod targets;
 mod test;
 mod testapp;

@@ -19,6 +19,7 @@ mod release;
 mod revision;
 mod run;
 mod rustix_mips;
+mod sbom;
 mod setup;
 mod tar;
 mod targets;

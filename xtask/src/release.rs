@@ -1,9 +1,10 @@
-//! `cargo xtask release`: the release set in target/dist: every platform's binary, `pidone-oci.tar` (an OCI
-//! image archive holding one image index, with an image per platform built from Dockerfile.scratch) and
-//! `SHA256SUMS` over all of them. A maintainer pushes the archive with one `skopeo copy --all` (README).
+//! `cargo xtask release`: the release set in target/dist: every platform's binary, its SBOM
+//! (`pidone-<arch>.spdx.json`, sbom.rs), `pidone-oci.tar` (an OCI image archive holding one image index,
+//! with an image per platform built from Dockerfile.scratch) and `SHA256SUMS` over all of them. A maintainer pushes the archive with one `skopeo copy --all` (README).
 
 use crate::cmd::{Result, root, status};
 use crate::dist::{self, Dist};
+use crate::sbom::{self, Sbom};
 use crate::targets::{TARGETS, Target};
 use crate::{revision, setup, tar};
 use std::path::{Path, PathBuf};
@@ -19,8 +20,10 @@ pub fn release() -> Result<()> {
 /// The release set around binaries just built: the image archive, then SHA256SUMS over everything;
 /// returns the index digest.
 pub fn pack(built: &Dist) -> Result<String> {
-    let digest = image(built)?;
+    let sboms = sbom::write_all(built)?;
+    let digest = image(built, &sboms)?;
     let mut names: Vec<String> = built.all.iter().map(|(t, _)| format!("pidone-{}", t.arch)).collect();
+    names.extend(sboms.into_iter().map(|sbom| sbom.name));
     names.push(ARCHIVE.into());
     dist::write_sums(&names)?;
     check_sums()?;
@@ -135,9 +138,10 @@ pub fn check_source_tarball() -> Result<()> {
 }
 
 /// Builds the image of every platform from Dockerfile.scratch with buildah, in its own storage (made
-/// anew), and writes their index as target/dist/pidone-oci.tar. Every timestamp is the epoch, so the same
-/// binaries give the same archive, and the same index digest, which this returns.
-fn image(built: &Dist) -> Result<String> {
+/// anew), and writes their index as target/dist/pidone-oci.tar, each platform's entry naming its SBOM's
+/// digest. Every timestamp is the epoch, so the same binaries give the same archive, and the same index
+/// digest, which this returns.
+fn image(built: &Dist, sboms: &[Sbom]) -> Result<String> {
     setup::packages(&[("buildah", "buildah"), ("skopeo", "skopeo")])?;
     let work = root().join("target/release-build");
     let _ = std::fs::remove_dir_all(&work);
@@ -152,10 +156,11 @@ fn image(built: &Dist) -> Result<String> {
     let annotations: Vec<String> = labels.iter().map(|(key, value)| format!("{key}={value}")).collect();
     let list = "localhost/pidone-release:index";
     buildah.run(&["manifest", "create", list])?;
-    for (target, _) in &built.all {
+    for ((target, _), sbom) in built.all.iter().zip(sboms) {
         let tag = format!("localhost/pidone-release:{}", target.arch);
         buildah.build(target, &tag, &annotations)?;
-        let mut add = vec!["manifest", "add"];
+        let sbom = format!("{}={}", sbom::ANNOTATION, sbom.digest);
+        let mut add = vec!["manifest", "add", "--annotation", &sbom];
         for annotation in &annotations {
             add.extend(["--annotation", annotation]);
         }

@@ -1,7 +1,7 @@
 //! Stamps the version line with the commit (Docker's `docker info` reads `- git.<hash>` from it) and sets
 //! the link for a binary with its own `_start` and no unwinder.
 
-#[path = "xtask/src/revision.rs"]
+#[path = "build/revision.rs"]
 mod revision;
 
 fn main() {
@@ -11,6 +11,7 @@ fn main() {
     println!("cargo:rerun-if-changed=.git/HEAD");
     println!("cargo:rerun-if-changed=.git/logs/HEAD");
     println!("cargo:rerun-if-changed=.git-revision");
+    println!("cargo:rerun-if-changed=.cargo_vcs_info.json");
 
     // Nothing unwinds (panic=abort), but fat LTO inherits core's unwind-table flag and would keep
     // ~2.5 KB of .eh_frame: drop it at link time, with .comment (toolchain version strings).

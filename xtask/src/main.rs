@@ -15,7 +15,10 @@ mod lxc;
 #[path = "../../tests/common/namespace.rs"]
 mod namespace;
 mod podman;
+mod publish;
 mod release;
+/// The commit a tree is, shared with build.rs.
+#[path = "../../build/revision.rs"]
 mod revision;
 mod run;
 mod rustix_mips;

@@ -4,7 +4,7 @@
 use crate::cmd::{Count, Result, root, status};
 use crate::dist::{self, Dist};
 use crate::targets::{self, NOT_UNDER_QEMU};
-use crate::{bench, e2e, fuzz, namespace, release, sbom, setup, testapp};
+use crate::{bench, e2e, fuzz, namespace, publish, release, sbom, setup, testapp};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
@@ -30,7 +30,7 @@ pub fn test() -> Result<Count> {
     ])?;
     let built = dist::dist()?;
     let testapp = testapp::build()?;
-    let steps: [(&str, &dyn Fn() -> Result<Count>); 9] = [
+    let steps: [(&str, &dyn Fn() -> Result<Count>); 10] = [
         ("Format and lints", &lints),
         ("Unit tests, and the integration tests of every architecture", &|| every_architecture(&built, &testapp)),
         ("pidone-armv6 on an ARMv5 core (qemu-arm-static -cpu arm926, Debian's armel)", &|| armel(&built)),
@@ -42,6 +42,9 @@ pub fn test() -> Result<Count> {
             release::check_source_tarball().map(|()| Count::ONE)
         }),
         ("The SBOMs: spdx-tools' validator, cargo tree, the image index", &|| sbom::check(&built)),
+        ("crates.io: cargo publish --dry-run, then cargo install of the package from an empty CARGO_HOME", &|| {
+            publish::check().map(|()| Count::ONE)
+        }),
         ("Reproducibility: the release again, from a clone of HEAD", &|| {
             release::check_reproducible().map(|()| Count::ONE)
         }),

@@ -103,6 +103,61 @@ pub fn check_reproducible() -> Result<()> {
     result
 }
 
+/// Fails unless one version is everywhere a release states it: Cargo.toml's `[workspace.package]`, the
+/// newest release CHANGELOG.md has a heading for, every `pidone:X.Y.Z` image the README names, every entry
+/// of the image index in target/dist, and this machine's binary's `--version`.
+pub fn check_versions(built: &Dist) -> Result<()> {
+    let read = |file: &str| std::fs::read_to_string(root().join(file)).map_err(|e| format!("{file}: {e}"));
+    let is_version = |word: &str| word.split('.').count() == 3 && word.split('.').all(|n| n.parse::<u32>().is_ok());
+    let manifest = read("Cargo.toml")?;
+    let cargo = manifest
+        .split_once("[workspace.package]")
+        .and_then(|(_, section)| section.lines().find_map(|line| line.strip_prefix("version = ")))
+        .map(|quoted| quoted.trim_matches('"'))
+        .ok_or("Cargo.toml's [workspace.package] has no version")?;
+    let changelog = read("CHANGELOG.md")?;
+    let released = changelog
+        .lines()
+        .filter_map(|line| line.strip_prefix("## ")?.split(' ').next())
+        .find(|word| is_version(word))
+        .ok_or("CHANGELOG.md has no release heading (## X.Y.Z)")?;
+    let readme = read("README.md")?;
+    let tags: Vec<&str> = readme
+        .split("pidone:")
+        .skip(1)
+        .map(|rest| &rest[..rest.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(rest.len())])
+        .filter(|tag| !tag.is_empty())
+        .collect();
+    if tags.is_empty() {
+        return Err("README.md names no pidone:X.Y.Z image".into());
+    }
+    let index: serde_json::Value = serde_json::from_slice(&raw_index(&root().join("target/dist").join(ARCHIVE))?)
+        .map_err(|e| format!("the image index: {e}"))?;
+    let labels: Vec<&str> = index["manifests"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|m| m["annotations"]["org.opencontainers.image.version"].as_str().unwrap_or("none"))
+        .collect();
+    let line = Command::new(&built.native).arg("--version").output().map_err(|e| format!("pidone: {e}"))?.stdout;
+    let line = String::from_utf8_lossy(&line);
+    let binary = line.strip_prefix("pidone version ").and_then(|rest| rest.split(' ').next()).unwrap_or("none");
+    let stated = [("CHANGELOG.md's newest release", released), ("pidone --version", binary.trim())];
+    let stated = stated.into_iter().chain(tags.iter().map(|tag| ("an image in README.md", *tag)));
+    for (place, version) in stated.chain(labels.iter().map(|label| ("the image index", *label))) {
+        if version != cargo {
+            return Err(format!("Cargo.toml says {cargo}; {place} says {version}"));
+        }
+    }
+    println!(
+        "{cargo}: Cargo.toml, CHANGELOG.md's newest release, README.md's {} images, the image index's {} entries, \
+         pidone --version",
+        tags.len(),
+        labels.len()
+    );
+    Ok(())
+}
+
 /// A tarball of the source made with `git archive` (no `.git`) builds a pidone whose version line names
 /// the commit: the line Docker's `docker info` parses.
 pub fn check_source_tarball() -> Result<()> {

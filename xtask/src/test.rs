@@ -39,7 +39,9 @@ pub fn test() -> Result<Count> {
         ("Fuzzing the parser for 30 s (longer: cargo xtask fuzz SECONDS)", &|| fuzz::fuzz(30).map(|()| Count::ONE)),
         ("The release set", &|| {
             release::pack(&built)?;
-            release::check_source_tarball().map(|()| Count::ONE)
+            release::check_versions(&built)?;
+            release::check_source_tarball()?;
+            Ok(Count { passed: 3, failed: 0 })
         }),
         ("The SBOMs: spdx-tools' validator, cargo tree, the image index", &|| sbom::check(&built)),
         ("crates.io: cargo publish --dry-run, then cargo install of the package from an empty CARGO_HOME", &|| {

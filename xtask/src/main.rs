@@ -35,14 +35,15 @@ const USAGE: &str = "\
 usage: cargo xtask <verb>
 
   dist          build target/dist/pidone-<arch> for every architecture and SHA256SUMS, checking each
-  release       dist, then pidone-oci.tar (the multi-arch image) and SHA256SUMS over all, in target/dist
+  release       dist, then each binary's SBOM, pidone-oci.tar (the multi-arch image) and SHA256SUMS over
+                all, in target/dist
   run -- ARGS   run `pidone ARGS` as PID 1 of a fresh PID namespace (the build for this machine)
   e2e           the release set, then its images under podman + runc (kube play, pod pause processes),
                 Docker's engine, and LXC
   bench         pidone against tini-static, tini, dumb-init, catatonit: table, JSON and SVG in target/bench
   fuzz [SECS]   fuzz the command-line and environment parser with cargo fuzz (default 300 s)
   test          the whole test suite: lints, unit tests, integration tests (every architecture), ceilings,
-                reproducibility, fuzzing, the release set, e2e
+                fuzzing, the release set, its SBOMs, crates.io, reproducibility, e2e
 ";
 
 fn main() -> ExitCode {

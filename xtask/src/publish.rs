@@ -11,9 +11,8 @@ use std::time::{Duration, Instant};
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// The installed binary is static, no bigger than this machine's shipped file may be (static glibc alone
-/// is over 600 KiB, musl's over 30), says its version and commit, and runs `-- true` as PID 1 of a fresh
-/// PID namespace, exiting 0.
+/// The installed binary is static, has no libc among its crates, is no bigger than this machine's shipped
+/// file may be, says its version and commit, and runs `-- true` as PID 1 of a fresh PID namespace, exiting 0.
 pub fn check() -> Result<()> {
     let head = revision::revision(&root()).ok_or("not a git checkout: cargo packages a commit")?;
     // Outside the workspace: neither its .cargo/config.toml nor its rust-toolchain.toml applies, as for a
@@ -42,13 +41,24 @@ pub fn check() -> Result<()> {
         let package = target_dir.join(format!("package/pidone-{VERSION}.crate"));
         status(Command::new("tar").arg("-xzf").arg(&package).arg("-C").arg(&work))?;
         let installed = work.join("installed");
+        let unpacked = work.join(format!("pidone-{VERSION}"));
         status(
             cargo(&work)
                 .args(["install", "--quiet", "--locked", "--path"])
-                .arg(work.join(format!("pidone-{VERSION}")))
+                .arg(&unpacked)
                 .arg("--root")
                 .arg(&installed),
         )?;
+        // Nothing in the package's dependencies for this machine brings a libc: no C library code can be
+        // linked in but through one of them (the start files are left out, build.rs).
+        let tree = cargo(&unpacked)
+            .args(["tree", "--quiet", "--locked", "--offline", "--edges", "normal", "--prefix", "none"])
+            .output()
+            .map_err(|e| format!("cannot run cargo tree: {e}"))?;
+        let tree = String::from_utf8_lossy(&tree.stdout);
+        if !tree.starts_with("pidone ") || tree.lines().any(|line| line.starts_with("libc ")) {
+            return Err(format!("the package's dependencies for this machine: {tree:?}"));
+        }
         let binary = installed.join("bin/pidone");
         let bytes = std::fs::read(&binary).map_err(|e| format!("{}: {e}", binary.display()))?;
         let native = targets::native();
@@ -66,8 +76,8 @@ pub fn check() -> Result<()> {
         }
         as_pid_1(&binary)?;
         println!(
-            "cargo install of the package: a static executable of {} bytes, no interpreter, no dynamic section; \
-             {:?}; as PID 1, `-- true` exits 0",
+            "cargo install of the package: a static executable of {} bytes, no interpreter, no dynamic section, no \
+             libc among its crates; {:?}; as PID 1, `-- true` exits 0",
             bytes.len(),
             want.trim()
         );

@@ -15,11 +15,16 @@ mod lxc;
 #[path = "../../tests/common/namespace.rs"]
 mod namespace;
 mod podman;
+mod publish;
 mod release;
+/// The commit a tree is, shared with build.rs.
+#[path = "../../build/revision.rs"]
 mod revision;
 mod run;
 mod rustix_mips;
+mod sbom;
 mod setup;
+mod tar;
 mod targets;
 mod test;
 mod testapp;
@@ -30,14 +35,15 @@ const USAGE: &str = "\
 usage: cargo xtask <verb>
 
   dist          build target/dist/pidone-<arch> for every architecture and SHA256SUMS, checking each
-  release       dist, then pidone-oci.tar (the multi-arch image) and SHA256SUMS over all, in target/dist
+  release       dist, then each binary's SBOM, pidone-oci.tar (the multi-arch image) and SHA256SUMS over
+                all, in target/dist
   run -- ARGS   run `pidone ARGS` as PID 1 of a fresh PID namespace (the build for this machine)
   e2e           the release set, then its images under podman + runc (kube play, pod pause processes),
                 Docker's engine, and LXC
   bench         pidone against tini-static, tini, dumb-init, catatonit: table, JSON and SVG in target/bench
   fuzz [SECS]   fuzz each parser (command line, /etc/passwd, URL, HTTP status) for SECS (default 300)
   test          the whole test suite: lints, unit tests, integration tests (every architecture), ceilings,
-                reproducibility, fuzzing, the release set, e2e
+                fuzzing, the release set, its SBOMs, crates.io, reproducibility, e2e
 ";
 
 fn main() -> ExitCode {

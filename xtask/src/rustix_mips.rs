@@ -11,11 +11,22 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The blocks of rustix 1.1.6's mips64 backend that return; the `noreturn` one (exit) needs nothing.
-const RETURNING_BLOCKS: usize = 13;
+pub const RETURNING_BLOCKS: usize = 13;
+/// The file of rustix's that the copy changes.
+pub const PATCHED: &str = "src/backend/linux_raw/arch/mips64.rs";
+
+fn copy() -> PathBuf {
+    root().join("target/rustix-mips64")
+}
+
+/// The changed file, in the copy that `cargo_config` made.
+pub fn patched_file() -> PathBuf {
+    copy().join(PATCHED)
+}
 
 /// What `cargo build` needs to use the copy: its `--config` arguments.
 pub fn cargo_config() -> Result<Vec<String>> {
-    let copy = root().join("target/rustix-mips64");
+    let copy = copy();
     // cargo takes only a file named Cargo.lock.
     let lock_dir = root().join("target/rustix-mips64-lock");
     std::fs::create_dir_all(&lock_dir).map_err(|e| format!("cannot create {}: {e}", lock_dir.display()))?;
@@ -27,7 +38,7 @@ pub fn cargo_config() -> Result<Vec<String>> {
     if !status.success() {
         return Err(format!("cannot copy rustix's source to {}", copy.display()));
     }
-    keep_at(&copy.join("src/backend/linux_raw/arch/mips64.rs"))?;
+    keep_at(&patched_file())?;
     Ok(vec![
         format!("patch.crates-io.rustix.path={:?}", copy.display().to_string()),
         format!("resolver.lockfile-path={:?}", lock.display().to_string()),

@@ -4,7 +4,7 @@
 use crate::cmd::{Count, Result, root, status};
 use crate::dist::{self, Dist};
 use crate::targets::{self, NOT_UNDER_QEMU};
-use crate::{bench, e2e, fuzz, namespace, release, setup, testapp};
+use crate::{bench, e2e, fuzz, namespace, publish, release, sbom, setup, testapp};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
@@ -30,19 +30,27 @@ pub fn test() -> Result<Count> {
     ])?;
     let built = dist::dist()?;
     let testapp = testapp::build()?;
-    let steps: [(&str, &dyn Fn() -> Result<Count>); 8] = [
+    let steps: [(&str, &dyn Fn() -> Result<Count>); 10] = [
         ("Format and lints", &lints),
         ("Unit tests, and the integration tests of every architecture", &|| every_architecture(&built, &testapp)),
         ("pidone-armv6 on an ARMv5 core (qemu-arm-static -cpu arm926, Debian's armel)", &|| armel(&built)),
         ("Ceilings on what does not depend on the machine's load", &|| bench::ceilings(&built.native)),
         ("The README's platform table", &|| dist::check_readme_sizes(&built).map(|()| Count::ONE)),
-        ("Reproducibility", &|| dist::check_reproducible().map(|()| Count::ONE)),
         ("Fuzzing the parsers, 20 s each (longer: cargo xtask fuzz SECONDS)", &|| {
             fuzz::fuzz(20).map(|()| Count { passed: fuzz::TARGETS.len(), failed: 0 })
         }),
         ("The release set", &|| {
             release::pack(&built)?;
-            release::check_source_tarball().map(|()| Count::ONE)
+            release::check_versions(&built)?;
+            release::check_source_tarball()?;
+            Ok(Count { passed: 3, failed: 0 })
+        }),
+        ("The SBOMs: spdx-tools' validator, cargo tree, the image index", &|| sbom::check(&built)),
+        ("crates.io: cargo publish --dry-run, then cargo install of the package from an empty CARGO_HOME", &|| {
+            publish::check().map(|()| Count::ONE)
+        }),
+        ("Reproducibility: the release again, from a clone of HEAD", &|| {
+            release::check_reproducible().map(|()| Count::ONE)
         }),
     ];
     let mut total = Count::default();
@@ -51,6 +59,9 @@ pub fn test() -> Result<Count> {
         total += step()?;
     }
     total += e2e::end_to_end(&built)?;
+    println!("\nThe release set in target/dist, after every step: SHA256SUMS holds");
+    release::check_sums()?;
+    total += Count::ONE;
     Ok(total)
 }
 

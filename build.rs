@@ -15,8 +15,10 @@ fn main() {
 
     // Nothing unwinds (panic=abort), but fat LTO inherits core's unwind-table flag and would keep
     // ~2.5 KB of .eh_frame: drop it at link time, with .comment (toolchain version strings).
-    let no_unwind =
-        script("no-unwind-tables", "SECTIONS { /DISCARD/ : { *(.eh_frame) *(.eh_frame_hdr) *(.comment) } } INSERT AFTER .text;");
+    let no_unwind = script(
+        "no-unwind-tables",
+        "SECTIONS { /DISCARD/ : { *(.eh_frame) *(.eh_frame_hdr) *(.comment) } } INSERT AFTER .text;",
+    );
 
     // A build for the machine that builds it is `cargo test`'s and `cargo install`'s; the shipped ones are
     // all for a named target (`cargo xtask dist`), linked by rust-lld itself.
@@ -44,7 +46,8 @@ fn main() {
         if std::env::var("CARGO_CFG_TARGET_ARCH").is_ok_and(|arch| arch.starts_with("mips")) {
             println!("cargo:rustc-link-arg-bins=--entry=_start");
             // $gp reaches 32 KiB either way from `_gp`: the small data goes before .bss's 128 KiB.
-            let small_data = script("small-data", "SECTIONS { .sbss : { *(.sbss .sbss.* .scommon) } } INSERT BEFORE .bss;");
+            let small_data =
+                script("small-data", "SECTIONS { .sbss : { *(.sbss .sbss.* .scommon) } } INSERT BEFORE .bss;");
             println!("cargo:rustc-link-arg-bins=-T{small_data}");
         }
     } else {

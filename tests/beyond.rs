@@ -122,15 +122,16 @@ fn rewrites_map_and_drop_signals() {
 
 #[test]
 fn bad_rewrites_and_graces_fail_at_start() {
+    let refused = |what: &str| format!("Not a valid option for {what} ({REWRITE_HINT})");
     for (args, env, error) in [
-        (&["-r", "TERM", "true"][..], None, "Not a valid option for -r: TERM"),
-        (&["-r", "CHLD:TERM", "true"][..], None, "Not a valid option for -r: CHLD:TERM"),
-        (&["--rewrite", "TERM:NOPE", "true"][..], None, "Not a valid option for --rewrite: TERM:NOPE"),
-        (&["--grace", "soon", "true"][..], None, "Not a valid option for --grace: soon"),
-        (&["--grace"][..], None, "pidone: option '--grace' requires an argument"),
-        (&["true"][..], Some(("PIDONE_REWRITE", "TERM:QUIT,KILL:0")), "Not a valid option for PIDONE_REWRITE: KILL:0"),
-        (&["true"][..], Some(("PIDONE_GRACE", "-1")), "Not a valid option for PIDONE_GRACE: -1"),
-        (&["-P", "true"][..], None, "pidone: pause mode (-P) runs no program"),
+        (&["-r", "TERM", "true"][..], None, refused("-r: TERM")),
+        (&["-r", "CHLD:TERM", "true"][..], None, refused("-r: CHLD:TERM")),
+        (&["--rewrite", "TERM:NOPE", "true"][..], None, refused("--rewrite: TERM:NOPE")),
+        (&["--grace", "soon", "true"][..], None, "Not a valid option for --grace: soon".into()),
+        (&["--grace"][..], None, "pidone: option '--grace' requires an argument".into()),
+        (&["true"][..], Some(("PIDONE_REWRITE", "TERM:QUIT,KILL:0")), refused("PIDONE_REWRITE: KILL:0")),
+        (&["true"][..], Some(("PIDONE_GRACE", "-1")), "Not a valid option for PIDONE_GRACE: -1".into()),
+        (&["-P", "true"][..], None, "pidone: pause mode (-P) runs no program".into()),
     ] {
         let mut cmd = as_init(args);
         if let Some((k, v)) = env {
@@ -139,7 +140,7 @@ fn bad_rewrites_and_graces_fail_at_start() {
         let done = run(cmd);
         assert_eq!(done.code(), 1, "{args:?}");
         let first = done.stderr.lines().next().unwrap_or_default();
-        assert!(first.ends_with(error), "{args:?}: {first:?}");
+        assert!(first.ends_with(&error), "{args:?}: {first:?}");
         assert!(done.stderr.contains("\nUsage: pidone"), "{args:?}");
     }
 }

@@ -23,7 +23,6 @@ fn version_help_and_license() {
 }
 
 /// What a refused rewrite says besides its value.
-const REWRITE_HINT: &str = "FROM:TO, signal names or numbers; KILL, STOP and CHLD are never rewritten";
 
 #[test]
 fn bad_input_gives_one_error_line_then_the_usage_and_exit_1() {

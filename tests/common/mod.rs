@@ -25,6 +25,9 @@ use rustix::process::{Pid, Signal};
 /// Generous: a loaded 2-core machine, or qemu-user, can be slow. Only a hang gets near it.
 pub const DEADLINE: Duration = Duration::from_secs(30);
 
+/// What pidone says after a rewrite it refuses.
+pub const REWRITE_HINT: &str = "FROM:TO, signal names or numbers; KILL, STOP and CHLD are never rewritten";
+
 pub fn pidone() -> PathBuf {
     match std::env::var_os("PIDONE_BIN") {
         Some(path) => PathBuf::from(path),

@@ -1,6 +1,7 @@
 //! pidone's build logic, as `cargo xtask <verb>` (the alias lives in .cargo/config.toml): one module per
 //! verb, the rest shared below them.
 
+mod apt;
 mod bench;
 mod chart;
 mod cmd;
@@ -10,6 +11,8 @@ mod e2e;
 mod elf;
 mod engine;
 mod fuzz;
+mod initramfs;
+mod kernels;
 mod lxc;
 /// The integration tests' way into a fresh PID namespace, shared.
 #[path = "../../tests/common/namespace.rs"]
@@ -36,6 +39,9 @@ usage: cargo xtask <verb>
                 Docker's engine, and LXC
   bench         pidone against tini-static, tini, dumb-init, catatonit: table, JSON and SVG in target/bench
   fuzz [SECS]   fuzz the command-line and environment parser with cargo fuzz (default 300 s)
+  kernels [ARCH...]
+                every architecture's binary as the init of its Debian kernel under qemu-system, running
+                the scenarios of xtask/kernels there (the kernels and qemu are fetched into target/kernels)
   test          the whole test suite: lints, unit tests, integration tests (every architecture), ceilings,
                 reproducibility, fuzzing, the release set, e2e
 ";
@@ -54,6 +60,9 @@ fn main() -> ExitCode {
         }
         .map(|()| ExitCode::SUCCESS),
         Some("bench") => bench::bench().map(|()| ExitCode::SUCCESS),
+        Some("kernels") => {
+            dist::dist().and_then(|built| kernels::kernels(&built, &args[1..])).map(kernels::total).and_then(all_passed)
+        }
         Some("e2e") => e2e::e2e().and_then(all_passed),
         _ => {
             eprint!("{USAGE}");

@@ -30,6 +30,8 @@ pub struct Target {
     pub elf: Elf,
     /// The emulator (with its arguments) that runs it here; empty: it runs natively.
     pub runner: &'static [&'static str],
+    /// The Debian kernel and the machine that boots it with pidone as init (`cargo xtask kernels`).
+    pub kernel: Kernel,
 }
 
 impl Target {
@@ -44,6 +46,35 @@ pub struct Elf {
     pub is_64: bool,
     pub little_endian: bool,
     pub machine: u16,
+}
+
+/// A Debian kernel of the architecture, and how qemu-system boots it (software emulation).
+pub struct Kernel {
+    /// Debian's name for the architecture.
+    pub debian: &'static str,
+    /// The release that has a kernel and busybox-static for it.
+    pub suite: &'static str,
+    /// The kernel's metapackage: it names the current image package, whatever its version.
+    pub metapackage: &'static str,
+    pub qemu: &'static str,
+    /// The machine, its CPU, and firmware or device tree where it needs one.
+    pub machine: &'static [&'static str],
+    /// The serial console the kernel is built with a driver for.
+    pub console: &'static str,
+    /// What else its kernel command line needs.
+    pub cmdline: &'static str,
+    /// A device tree from the kernel package, if the machine needs one.
+    pub dtb: Option<&'static str>,
+}
+
+const fn kernel(
+    debian: &'static str,
+    metapackage: &'static str,
+    qemu: &'static str,
+    machine: &'static [&'static str],
+    console: &'static str,
+) -> Kernel {
+    Kernel { debian, suite: "bookworm", metapackage, qemu, machine, console, cmdline: "", dtb: None }
 }
 
 const fn elf(is_64: bool, little_endian: bool, machine: u16) -> Elf {
@@ -62,6 +93,7 @@ pub const TARGETS: [Target; 9] = [
         budget: SMALL,
         elf: elf(true, true, EM_X86_64),
         runner: &[],
+        kernel: kernel("amd64", "linux-image-amd64", "qemu-system-x86_64", &["-M", "q35", "-cpu", "qemu64"], "ttyS0"),
     },
     Target {
         arch: "arm64",
@@ -71,6 +103,13 @@ pub const TARGETS: [Target; 9] = [
         budget: SMALL,
         elf: elf(true, true, EM_AARCH64),
         runner: &["qemu-aarch64-static"],
+        kernel: kernel(
+            "arm64",
+            "linux-image-arm64",
+            "qemu-system-aarch64",
+            &["-M", "virt", "-cpu", "cortex-a57"],
+            "ttyAMA0",
+        ),
     },
     Target {
         arch: "armv7",
@@ -80,6 +119,13 @@ pub const TARGETS: [Target; 9] = [
         budget: SMALL,
         elf: elf(false, true, EM_ARM),
         runner: &["qemu-arm-static", "-cpu", "cortex-a7"],
+        kernel: kernel(
+            "armhf",
+            "linux-image-armmp",
+            "qemu-system-arm",
+            &["-M", "virt,highmem=off", "-cpu", "cortex-a7"],
+            "ttyAMA0",
+        ),
     },
     Target {
         arch: "riscv64",
@@ -89,6 +135,11 @@ pub const TARGETS: [Target; 9] = [
         budget: SMALL,
         elf: elf(true, true, EM_RISCV),
         runner: &["qemu-riscv64-static"],
+        kernel: Kernel {
+            // bookworm has no riscv64.
+            suite: "trixie",
+            ..kernel("riscv64", "linux-image-riscv64", "qemu-system-riscv64", &["-M", "virt"], "ttyS0")
+        },
     },
     Target {
         arch: "armv6",
@@ -98,6 +149,13 @@ pub const TARGETS: [Target; 9] = [
         budget: LARGER,
         elf: elf(false, true, EM_ARM),
         runner: &["qemu-arm-static", "-cpu", "arm1176"],
+        kernel: Kernel {
+            // qemu does not model the power domains the rpi kernel probes for, and it dies there.
+            cmdline: "initcall_blacklist=bcm2835_power_driver_init",
+            dtb: Some("bcm2835-rpi-a-plus.dtb"),
+            // A real ARM1176 (ARMv6); no Debian kernel boots on qemu's ARMv5 boards.
+            ..kernel("armel", "linux-image-rpi", "qemu-system-arm", &["-M", "raspi1ap"], "ttyAMA0")
+        },
     },
     Target {
         arch: "386",
@@ -107,6 +165,7 @@ pub const TARGETS: [Target; 9] = [
         budget: LARGER,
         elf: elf(false, true, EM_386),
         runner: &[],
+        kernel: kernel("i386", "linux-image-686", "qemu-system-i386", &["-M", "pc", "-cpu", "qemu32"], "ttyS0"),
     },
     Target {
         arch: "ppc64le",
@@ -116,6 +175,13 @@ pub const TARGETS: [Target; 9] = [
         budget: LARGER,
         elf: elf(true, true, EM_PPC64),
         runner: &["qemu-ppc64le-static"],
+        kernel: kernel(
+            "ppc64el",
+            "linux-image-powerpc64le",
+            "qemu-system-ppc64",
+            &["-M", "pseries", "-cpu", "power8"],
+            "hvc0",
+        ),
     },
     Target {
         arch: "s390x",
@@ -125,6 +191,7 @@ pub const TARGETS: [Target; 9] = [
         budget: LARGER,
         elf: elf(true, false, EM_S390),
         runner: &["qemu-s390x-static"],
+        kernel: kernel("s390x", "linux-image-s390x", "qemu-system-s390x", &["-M", "s390-ccw-virtio"], "ttysclp0"),
     },
     Target {
         arch: "mips64le",
@@ -135,6 +202,13 @@ pub const TARGETS: [Target; 9] = [
         elf: elf(true, true, EM_MIPS),
         // qemu 7.2 picks a MIPS64r2 core (5KEf) for this file by itself: Debian's mips64el baseline.
         runner: &["qemu-mips64el-static"],
+        kernel: kernel(
+            "mips64el",
+            "linux-image-5kc-malta",
+            "qemu-system-mips64el",
+            &["-M", "malta", "-cpu", "5KEf"],
+            "ttyS0",
+        ),
     },
 ];
 

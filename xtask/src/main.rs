@@ -47,6 +47,7 @@ usage: cargo xtask <verb>
 ";
 
 fn main() -> ExitCode {
+    default_signal_state();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("dist") => dist::dist().map(|_| ExitCode::SUCCESS),
@@ -73,6 +74,26 @@ fn main() -> ExitCode {
         eprintln!("xtask: {e}");
         ExitCode::FAILURE
     })
+}
+
+/// The signal state the tests assume, whatever this process's parent left: nothing ignored (`nohup` ignores
+/// HUP, a shell's background job INT and QUIT) and nothing blocked, both of which every process started from
+/// here would inherit through exec. SIGPIPE stays as Rust's runtime set it: std gives it back to children.
+fn default_signal_state() {
+    // SAFETY: still one thread; sigaction and sigprocmask with valid sets and no handler of ours.
+    unsafe {
+        for signal in 1..=libc::SIGRTMAX() {
+            let mut current: libc::sigaction = std::mem::zeroed();
+            let ignored =
+                libc::sigaction(signal, std::ptr::null(), &mut current) == 0 && current.sa_sigaction == libc::SIG_IGN;
+            if ignored && signal != libc::SIGPIPE {
+                libc::signal(signal, libc::SIG_DFL);
+            }
+        }
+        let mut none: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut none);
+        libc::sigprocmask(libc::SIG_SETMASK, &none, std::ptr::null_mut());
+    }
 }
 
 /// The final line of a verb that counts checks.

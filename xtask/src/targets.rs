@@ -218,38 +218,52 @@ pub fn native() -> &'static Target {
     TARGETS.iter().find(|t| t.arch == arch).expect("a native target")
 }
 
-/// Integration tests that cannot hold under qemu-user, and why. They run on the native builds.
-pub const NOT_UNDER_QEMU: [(&str, &str); 13] = [
+/// Integration tests that cannot hold under qemu-user, why, and the scenario of `cargo xtask kernels`
+/// (xtask/kernels/scenarios) that covers each on every architecture's own kernel instead. They run on the
+/// native builds as they are.
+pub const NOT_UNDER_QEMU: [(&str, &str, &str); 11] = [
     (
         "wait_all_as_a_subreaper_waits_passes_term_and_kills_at_the_deadline",
         "qemu 7.2 rejects PR_SET_CHILD_SUBREAPER with EINVAL",
+        "wait-all",
     ),
-    ("a_hundred_orphans_are_reaped_as_a_subreaper", "qemu 7.2 rejects PR_SET_CHILD_SUBREAPER with EINVAL"),
-    ("grace_as_a_subreaper_signals_its_own_tree_only", "qemu 7.2 rejects PR_SET_CHILD_SUBREAPER with EINVAL"),
-    ("grace_as_a_subreaper_kills_what_ignores_term", "qemu 7.2 rejects PR_SET_CHILD_SUBREAPER with EINVAL"),
-    ("below_another_init_an_orphan_comes_back_to_pidone", "qemu 7.2 rejects PR_SET_CHILD_SUBREAPER with EINVAL"),
+    ("a_hundred_orphans_are_reaped_as_a_subreaper", "qemu 7.2 rejects PR_SET_CHILD_SUBREAPER with EINVAL", "subreaper"),
+    ("grace_as_a_subreaper_signals_its_own_tree_only", "qemu 7.2 rejects PR_SET_CHILD_SUBREAPER with EINVAL", "grace"),
+    ("grace_as_a_subreaper_kills_what_ignores_term", "qemu 7.2 rejects PR_SET_CHILD_SUBREAPER with EINVAL", "grace"),
     (
-        "a_refused_subreaper_is_a_warning_and_the_program_runs",
-        "seccomp would filter qemu's calls, and qemu 7.2 rejects PR_SET_CHILD_SUBREAPER itself",
+        "below_another_init_an_orphan_comes_back_to_pidone",
+        "qemu 7.2 rejects PR_SET_CHILD_SUBREAPER with EINVAL",
+        "subreaper",
     ),
-    ("pidone_keeps_its_uid_and_gives_the_child_no_extra_fd", "it uses -s; qemu 7.2 rejects PR_SET_CHILD_SUBREAPER"),
+    (
+        "pidone_keeps_its_uid_and_gives_the_child_no_extra_fd",
+        "it uses -s; qemu 7.2 rejects PR_SET_CHILD_SUBREAPER",
+        "as-nobody",
+    ),
     (
         "inherited_ignored_signals_reach_the_grandchild",
-        "qemu installs host handlers for the guest's signals, so a native exec resets inherited SIG_IGN",
+        "qemu installs host handlers for the guest's fatal signals, so a native exec resets inherited SIG_IGN",
+        "inherited-signals",
     ),
     (
-        "started_with_sigchld_ignored_the_program_still_has_it_ignored",
-        "qemu installs host handlers for the guest's signals, so a native exec resets inherited SIG_IGN",
+        "a_genuine_fault_in_pidone_is_not_swallowed",
+        "gdb would set the emulator's registers, not pidone's",
+        "fault-in-pidone",
     ),
-    ("a_genuine_fault_in_pidone_is_not_swallowed", "gdb would set the emulator's registers, not pidone's"),
     (
         "fault_signals_sent_by_another_process_are_forwarded",
         "qemu uses host SIGSEGV for its own faults: about 1 run in 30 under load, one sent from outside is lost",
+        "signals",
     ),
-    ("fork_failure_is_one_fatal_line_and_exit_1", "qemu needs threads of its own, which RLIMIT_NPROC=1 forbids"),
+    (
+        "fork_failure_is_one_fatal_line_and_exit_1",
+        "qemu needs threads of its own, which RLIMIT_NPROC=1 forbids",
+        "as-nobody",
+    ),
     (
         "under_lxc_its_other_halt_signal_reaches_the_program_as_term_too",
         "qemu renumbers real-time signals between the host and the guest: SIGRTMIN+3 reaches pidone as another",
+        "lxc",
     ),
 ];
 
@@ -264,5 +278,14 @@ mod tests {
         let listed: Vec<&str> = file.split('"').filter(|word| word.contains("-linux-")).collect();
         let stable: Vec<&str> = TARGETS.iter().filter(|t| t.toolchain == Toolchain::Stable).map(|t| t.triple).collect();
         assert_eq!(listed, stable);
+    }
+
+    /// Each test left out under qemu-user names a scenario of the real kernels that exists.
+    #[test]
+    fn every_test_left_out_under_qemu_is_covered_by_a_scenario() {
+        let scenarios: Vec<String> = crate::kernels::scenarios().unwrap().into_iter().map(|(name, _)| name).collect();
+        for (test, _, scenario) in NOT_UNDER_QEMU {
+            assert!(scenarios.iter().any(|s| s == scenario), "{test}: no scenario {scenario}");
+        }
     }
 }

@@ -29,6 +29,7 @@ done
 # pidone as the kernel's init: what is sent to PID 1 reaches its program (this shell, so that its traps are
 # the ones that run), classic and real-time signals; the VM's orphans come back to it and are reaped.
 pid1() {
+    [ $$ != 1 ] || { echo "this script is PID 1 itself: no init runs it"; return 1; }
     signals="HUP INT QUIT TERM USR1 USR2 PWR WINCH 34 37 $RTMAX"
     for s in $signals; do
         trap "echo $s >> $T/got" $s

@@ -363,3 +363,29 @@ pub fn total(runs: Vec<Run>) -> Count {
     }
     total
 }
+
+/// Fails unless README's platform table gives each architecture the kernel it ran on: its "real kernel"
+/// cell (`Linux 6.1, …`) names the version the VM's `uname -r` gave.
+pub fn check_readme(runs: &[Run]) -> Result<()> {
+    let readme = std::fs::read_to_string(root().join("README.md")).map_err(|e| format!("README.md: {e}"))?;
+    let header =
+        readme.lines().find(|l| l.starts_with("| Docker platform |")).ok_or("README.md has no platform table")?;
+    let column = header
+        .split(" | ")
+        .position(|cell| cell == "real kernel")
+        .ok_or("README.md's platform table has no real kernel")?;
+    for run in runs {
+        let name = format!("`pidone-{}`", run.arch);
+        let claimed = readme
+            .lines()
+            .find(|line| line.split(" | ").any(|cell| cell == name))
+            .and_then(|row| row.split(" | ").nth(column))
+            .ok_or_else(|| format!("README.md's platform table has no real kernel for {name}"))?;
+        let version = claimed.strip_prefix("Linux ").and_then(|rest| rest.split([',', ' ']).next()).unwrap_or_default();
+        if version.is_empty() || !run.linux.starts_with(&format!("{version}.")) {
+            return Err(format!("README.md says {name} ran on {claimed:?}; it ran on Linux {}", run.linux));
+        }
+    }
+    println!("README.md's platform table names the kernel each architecture ran on");
+    Ok(())
+}

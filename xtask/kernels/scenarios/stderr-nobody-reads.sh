@@ -6,11 +6,12 @@ mkfifo $T/fifo
 exec 3<>$T/fifo
 cat /dev/zero >$T/fifo &
 filler=$!
-# (pipe_write, or anon_pipe_write and the like on later kernels.)
-in_kernel() {
-    case $(cat /proc/$1/wchan) in *$2) ;; *) return 1 ;; esac
+# waits_on PID WORD: PID sleeps on a pipe, to read or to write (pipe_write on 6.1, pipe_wait_writable on
+# 6.12, anon_pipe_write on later kernels).
+waits_on() {
+    case $(cat /proc/$1/wchan) in *pipe*$2*) ;; *) return 1 ;; esac
 }
-until_true 10 in_kernel $filler pipe_write || fail "the FIFO never filled: $(cat /proc/$filler/wchan)"
+until_true 10 waits_on $filler writ || fail "the FIFO never filled: $(cat /proc/$filler/wchan)"
 kill $filler
 
 cat >$T/program.sh <<'EOF'
@@ -39,7 +40,7 @@ until_true 2 [ -e $T/cleaned ] || fail "the TERM did not reach the program withi
 cat $T/fifo >$T/read 3<&- &
 reader=$!
 exec 3<&-
-until_true 10 in_kernel $reader pipe_read || fail "the reader never emptied the FIFO: $(cat /proc/$reader/wchan)"
+until_true 10 waits_on $reader read || fail "the reader never emptied the FIFO: $(cat /proc/$reader/wchan)"
 touch $T/end
 wait $pidone || fail "pidone exited $?"
 until_true 10 ended $reader || fail "the reader never saw the end"

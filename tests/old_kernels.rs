@@ -17,24 +17,6 @@ fn words(prefix: &[String]) -> Vec<&str> {
     prefix.iter().map(String::as_str).collect()
 }
 
-/// 100 orphans (each `sh -c 'sleep 0.2 &'` exits at once and leaves its sleep behind), and, once they have
-/// ended, how many zombies the namespace still holds.
-const ORPHANS: &str = r#"
-i=0
-while [ $i -lt 100 ]; do /bin/sh -c 'sleep 0.2 &'; i=$((i+1)); done
-sleep 1.5
-zombies=0
-for f in /proc/[0-9]*/stat; do
-    read -r line < "$f" 2>/dev/null || continue
-    case "${line##*) }" in Z*) zombies=$((zombies+1));; esac
-done
-echo "zombies=$zombies"
-"#;
-
-fn reaped_warnings(stderr: &str) -> usize {
-    stderr.lines().filter(|l| l.contains("] Reaped zombie process with pid=")).count()
-}
-
 #[test]
 #[ignore = "x86 builds, natively: cargo xtask test runs them against pidone-amd64 and pidone-386"]
 fn under_2_6_32_as_pid_1_exit_codes_signals_orphans_grace_and_pause_hold() {

@@ -39,13 +39,7 @@ pid1() {
         until_true 5 has $T/got $s || { echo "SIG$s sent to PID 1 never reached its program"; return 1; }
         trap - $s
     done
-    orphans=
-    i=0
-    while [ $i -lt 100 ]; do
-        orphans="$orphans $(sleep 0.1 >/dev/null & echo $!)"
-        i=$((i + 1))
-    done
-    until_true 10 gone $orphans || { echo "PID 1 left $(zombies 1) zombies"; return 1; }
+    until_true 10 gone $(orphans 100) || { echo "PID 1 left $(zombies 1) zombies"; return 1; }
 }
 T=/tmp/pid-1-of-the-vm
 mkdir -p $T

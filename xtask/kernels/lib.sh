@@ -52,6 +52,36 @@ has_children() {
     [ -n "$(children $1)" ]
 }
 
+# took COMMAND...: runs it, and says in $took how many centiseconds that took.
+took() {
+    begin=$(now)
+    "$@"
+    status=$?
+    took=$(($(now) - begin))
+    return $status
+}
+
+# orphans N: leaves N orphans (each a sleep of 0.1 s whose parent is gone at once); prints their pids.
+orphans() {
+    i=0
+    while [ $i -lt $1 ]; do
+        echo $(sleep 0.1 >/dev/null & echo $!)
+        i=$((i + 1))
+    done
+}
+
+# recorder SIGNALS: writes $T/program.sh, which puts each signal it gets on a line of $T/got, and on TERM
+# ends with 42; it writes its parent's pid (pidone's) to $T/pidone first.
+recorder() {
+    cat >$T/program.sh <<EOF
+for s in $*; do trap "echo \$s >> $T/got" \$s; done
+trap 'echo TERM >> $T/got; kill \$idle; exit 42' TERM
+echo \$PPID > $T/pidone
+sleep 1000 & idle=\$!
+while :; do wait \$idle; done
+EOF
+}
+
 # ended PID: PID has exited (its parent may not have reaped it yet).
 ended() {
     read -r line 2>/dev/null </proc/$1/stat || return 0

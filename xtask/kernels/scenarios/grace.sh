@@ -2,15 +2,6 @@
 # 1 of a PID namespace, every other process there; below another init (the VM's pidone is PID 1), its own
 # tree only: a process outside it is not signalled.
 
-# took COMMAND...: runs it, and says in $took how many centiseconds that took.
-took() {
-    begin=$(now)
-    "$@"
-    status=$?
-    took=$(($(now) - begin))
-    return $status
-}
-
 as_pid_1() {
     unshare -p -f /pidone "$@" 2>$T/err
 }

@@ -2,13 +2,7 @@
 # with -w a line for each.
 cat >$T/program.sh <<'EOF'
 . /lib.sh
-orphans=
-i=0
-while [ $i -lt 300 ]; do
-    orphans="$orphans $(sleep 0.1 >/dev/null & echo $!)"
-    i=$((i + 1))
-done
-until_true 20 gone $orphans || fail "$(zombies) zombies left"
+until_true 20 gone $(orphans 300) || fail "$(zombies) zombies left"
 EOF
 unshare -p -f --mount-proc /pidone -w -- sh $T/program.sh 2>$T/err || fail "$(grep -v Reaped $T/err)"
 [ $(grep -c '^\[WARN  pidone (1)\] Reaped zombie process with pid=' $T/err) = 300 ] ||

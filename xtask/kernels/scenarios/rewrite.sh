@@ -1,13 +1,7 @@
 # -r FROM:TO: TERM forwarded as QUIT, HUP dropped, WINCH as the TERM that ends the program; USR1 as it
 # is. pidone runs in the foreground (the program traps QUIT, which a background job could not), a helper
 # sends.
-cat >$T/program.sh <<EOF
-for s in QUIT HUP USR1; do trap "echo \$s >> $T/got" \$s; done
-trap 'echo TERM >> $T/got; kill \$idle; exit 0' TERM
-echo \$PPID > $T/pidone
-sleep 1000 & idle=\$!
-while :; do wait \$idle; done
-EOF
+recorder QUIT HUP USR1
 (
     until_true 10 [ -s $T/pidone ] || exit
     pidone=$(cat $T/pidone)
@@ -24,6 +18,6 @@ EOF
 /pidone -r TERM:QUIT -r HUP:0 --rewrite WINCH:TERM -- sh $T/program.sh
 status=$?
 [ -e $T/lost ] && fail "$(cat $T/lost)"
-[ $status = 0 ] || fail "pidone exited $status"
+[ $status = 42 ] || fail "pidone exited $status, not the program's 42"
 got=$(cat $T/got)
 [ "$(echo $got)" = "QUIT USR1 TERM" ] || fail "the program got $(echo $got)"

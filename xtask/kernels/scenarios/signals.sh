@@ -3,13 +3,7 @@
 # architecture's highest. pidone runs in the foreground (a background job starts with INT ignored for
 # good), a helper sends.
 signals="HUP INT QUIT USR1 USR2 WINCH CONT ALRM PIPE URG TSTP TTIN TTOU PWR ABRT SEGV BUS FPE ILL TRAP SYS 34 35 37 40 $RTMAX"
-cat >$T/program.sh <<EOF
-for s in $signals; do trap "echo \$s >> $T/got" \$s; done
-trap 'echo TERM >> $T/got; kill \$idle; exit 42' TERM
-echo \$PPID > $T/pidone
-sleep 1000 & idle=\$!
-while :; do wait \$idle; done
-EOF
+recorder $signals
 (
     until_true 10 [ -s $T/pidone ] || exit
     pidone=$(cat $T/pidone)

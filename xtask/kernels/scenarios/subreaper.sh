@@ -4,15 +4,10 @@
 cat >$T/program.sh <<'EOF'
 . /lib.sh
 sh -c '(sleep 0.2; read -r _ _ _ ppid _ < /proc/self/stat; echo $ppid > $T/ppid) &'
-orphans=
-i=0
-while [ $i -lt 100 ]; do
-    orphans="$orphans $(sleep 0.1 >/dev/null & echo $!)"
-    i=$((i + 1))
-done
+left=$(orphans 100)
 until_true 20 [ -s $T/ppid ] || fail "the orphan never said who its parent is"
 [ $(cat $T/ppid) = $PPID ] || fail "an orphan's parent is $(cat $T/ppid), not pidone ($PPID)"
-until_true 20 gone $orphans || fail "$(zombies) zombies left"
+until_true 20 gone $left || fail "$(zombies) zombies left"
 EOF
 for flags in "" -s; do
     rm -f $T/ppid

@@ -2,15 +2,6 @@
 # status, as PID 1 of a PID namespace and below another init (a subreaper); meanwhile a TERM sent to it
 # passes to the rest, and with --grace, what ignores it is killed at the deadline.
 
-# took COMMAND...: runs it, and says in $took how many centiseconds that took.
-took() {
-    begin=$(now)
-    "$@"
-    status=$?
-    took=$(($(now) - begin))
-    return $status
-}
-
 for where in "unshare -p -f" ""; do
     took $where /pidone --wait-all -- sh -c 'sleep 0.5 & sleep 1 & exit 3' 2>$T/err
     status=$?

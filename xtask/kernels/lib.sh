@@ -8,12 +8,10 @@ fail() {
 
 # until_true SECONDS COMMAND...: runs COMMAND every 10 ms until it succeeds; false after SECONDS.
 until_true() {
-    limit=$(($1 * 100))
+    deadline=$(($(now) + $1 * 100))
     shift
-    tries=0
     until "$@"; do
-        tries=$((tries + 1))
-        [ $tries -lt $limit ] || return 1
+        [ $(now) -lt $deadline ] || return 1
         sleep 0.01
     done
 }

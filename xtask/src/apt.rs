@@ -77,20 +77,25 @@ impl Apt {
     /// The package each metapackage depends on first: the current kernel image, for a kernel's.
     pub fn resolve(&self, metapackages: &[String]) -> Result<Vec<String>> {
         let out = self.output(self.apt("apt-cache").arg("depends").args(metapackages))?;
-        // NAME, then its relations indented, "  Depends: PACKAGE" among them.
-        let mut first = Vec::new();
+        // NAME (":ARCH" for a foreign one), then its relations indented, "  Depends: PACKAGE" among them.
+        let mut first: Vec<(&str, &str)> = Vec::new();
         let mut current = None;
         for line in out.lines() {
             if !line.starts_with(' ') {
                 current = Some(line);
-            } else if let (Some(_), Some(package)) = (current.take(), line.trim().strip_prefix("Depends: ")) {
-                first.push(package.trim_start_matches('<').trim_end_matches('>').to_owned());
+            } else if let (Some(name), Some(package)) = (current, line.trim().strip_prefix("Depends: ")) {
+                first.push((name, package));
+                current = None;
             }
         }
-        if first.len() != metapackages.len() {
-            return Err(format!("apt-cache depends {metapackages:?} named {first:?}"));
-        }
-        Ok(first)
+        let depended = |metapackage: &String| {
+            let name = metapackage.split(':').next().unwrap_or_default();
+            first.iter().find(|(n, _)| n == metapackage || *n == name).map(|(_, p)| p.to_string())
+        };
+        metapackages
+            .iter()
+            .map(|m| depended(m).ok_or_else(|| format!("apt-cache depends {m}: it depends on nothing")))
+            .collect()
     }
 
     /// `packages` and whatever of their dependencies this machine lacks or has too old, as apt's resolver

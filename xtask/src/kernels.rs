@@ -253,8 +253,8 @@ impl Drop for Vm {
     }
 }
 
-/// Boots `target`'s kernel with `binary` as its init, passing the console through with what it means.
-fn boot(target: &Target, machine: &Machine, qemu: &Qemu, binary: &Path) -> Result<Run> {
+/// Boots `target`'s kernel with `binary` as its init: qemu, and the lines of its console (and its stderr).
+fn start(target: &Target, machine: &Machine, qemu: &Qemu, binary: &Path) -> Result<(Vm, mpsc::Receiver<String>)> {
     let k = &target.kernel;
     let initrd = root().join("target/kernels").join(target.arch).join("initramfs.cpio");
     std::fs::write(&initrd, initramfs(machine, binary)?).map_err(|e| format!("{}: {e}", initrd.display()))?;
@@ -274,73 +274,86 @@ fn boot(target: &Target, machine: &Machine, qemu: &Qemu, binary: &Path) -> Resul
                 .map_err(|e| std::io::Error::from_raw_os_error(e.raw_os_error()))
         });
     }
-    let start = Instant::now();
     let mut vm = Vm(cmd.spawn().map_err(|e| format!("cannot run {}: {e}", k.qemu))?);
     let (lines, console) = mpsc::channel();
-    for output in [
-        vm.0.stdout.take().map(|o| Box::new(o) as Box<dyn std::io::Read + Send>),
-        vm.0.stderr.take().map(|e| Box::new(e) as _),
-    ]
-    .into_iter()
-    .flatten()
-    {
+    let outputs: [Option<Box<dyn std::io::Read + Send>>; 2] =
+        [vm.0.stdout.take().map(|o| Box::new(o) as _), vm.0.stderr.take().map(|e| Box::new(e) as _)];
+    for output in outputs.into_iter().flatten() {
         let lines = lines.clone();
         std::thread::spawn(move || {
             for line in BufReader::new(output).lines().map_while(|l| l.ok()) {
-                if lines.send(line).is_err() {
+                if lines.send(line.trim_end_matches('\r').to_owned()).is_err() {
                     break;
                 }
             }
         });
     }
-    drop(lines);
-    let mut run = Run { arch: target.arch, linux: "unknown".to_owned(), count: Count::default(), took: Duration::ZERO };
-    let mut reported: Vec<String> = Vec::new();
-    let mut exit_status = None;
-    let mut tail: Vec<String> = Vec::new();
-    let end = start + DEADLINE;
+    Ok((vm, console))
+}
+
+/// What the console said: the kernel's version, each scenario's result, init's exit status.
+#[derive(Default)]
+struct Console {
+    linux: Option<String>,
+    count: Count,
+    reported: Vec<String>,
+    exit_status: Option<u32>,
+    /// The last lines that were none of these, to show when a result is missing.
+    tail: Vec<String>,
+}
+
+impl Console {
+    fn read(&mut self, line: String) {
+        if let Some((_, said)) = line.split_once("pidone-vm: ") {
+            if let Some(version) = said.strip_prefix("linux ") {
+                self.linux = Some(version.to_owned());
+                return;
+            }
+            println!("  {said}");
+            let (ok, rest) = match said.split_once(' ') {
+                Some(("ok", rest)) => (true, rest),
+                Some(("FAIL", rest)) => (false, rest),
+                _ => return,
+            };
+            self.reported.push(rest.split([' ', ':']).next().unwrap_or_default().to_owned());
+            if ok { self.count.passed += 1 } else { self.count.failed += 1 }
+        } else if let Some((_, code)) = line.split_once("Attempted to kill init! exitcode=0x") {
+            self.exit_status = u32::from_str_radix(code.trim(), 16).ok().map(|status| status >> 8);
+        } else {
+            self.tail.push(line);
+            if self.tail.len() > 30 {
+                self.tail.remove(0);
+            }
+        }
+    }
+}
+
+/// Boots `target`'s kernel with `binary` as its init, and tells what its console said.
+fn boot(target: &Target, machine: &Machine, qemu: &Qemu, binary: &Path) -> Result<Run> {
+    let started = Instant::now();
+    let (vm, lines) = start(target, machine, qemu, binary)?;
+    let mut console = Console::default();
     loop {
-        let line = match console.recv_timeout(end.saturating_duration_since(Instant::now())) {
-            Ok(line) => line.trim_end_matches('\r').to_owned(),
+        match lines.recv_timeout((started + DEADLINE).saturating_duration_since(Instant::now())) {
+            Ok(line) => console.read(line),
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
             Err(mpsc::RecvTimeoutError::Timeout) => {
                 println!("  FAIL the VM did not end within {DEADLINE:?}");
-                run.count.failed += 1;
+                console.count.failed += 1;
                 break;
-            }
-        };
-        if let Some(said) = line.split_once("pidone-vm: ").map(|(_, said)| said) {
-            if let Some(version) = said.strip_prefix("linux ") {
-                run.linux = version.to_owned();
-            } else {
-                println!("  {said}");
-                let (ok, rest) = match said.split_once(' ') {
-                    Some(("ok", rest)) => (true, rest),
-                    Some(("FAIL", rest)) => (false, rest),
-                    _ => continue,
-                };
-                reported.push(rest.split([' ', ':']).next().unwrap_or_default().to_owned());
-                if ok { run.count.passed += 1 } else { run.count.failed += 1 }
-            }
-        } else if let Some(code) = line.split_once("Attempted to kill init! exitcode=0x").map(|(_, c)| c) {
-            exit_status = u32::from_str_radix(code.trim(), 16).ok().map(|status| status >> 8);
-        } else {
-            tail.push(line);
-            if tail.len() > 30 {
-                tail.remove(0);
             }
         }
     }
     drop(vm);
-    run.took = start.elapsed();
+    let Console { linux, mut count, reported, exit_status, tail } = console;
     match exit_status {
         Some(EXIT) => {
             println!("  ok {}: the kernel's panic line says init exited {EXIT}", PID_1[1]);
-            run.count.passed += 1;
+            count.passed += 1;
         }
         other => {
             println!("  FAIL {}: init's exit status {other:?}, not {EXIT}", PID_1[1]);
-            run.count.failed += 1;
+            count.failed += 1;
         }
     }
     let expected: Vec<String> = scenarios()?.into_iter().map(|(name, _)| name).chain([PID_1[0].to_owned()]).collect();
@@ -350,9 +363,10 @@ fn boot(target: &Target, machine: &Machine, qemu: &Qemu, binary: &Path) -> Resul
         for line in &tail {
             println!("  | {line}");
         }
-        run.count.failed += missing.len();
+        count.failed += missing.len();
     }
-    Ok(run)
+    let linux = linux.unwrap_or_else(|| "unknown".to_owned());
+    Ok(Run { arch: target.arch, linux, count, took: started.elapsed() })
 }
 
 /// Every run's count added up.

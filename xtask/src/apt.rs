@@ -5,7 +5,7 @@
 use crate::cmd::{Result, status};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 /// The archive every source comes from.
 const MIRROR: &str = "http://deb.debian.org/debian";
@@ -18,10 +18,10 @@ pub struct Apt {
 }
 
 impl Apt {
-    /// A configuration in `dir` for `sources` (suite, architectures): each suite serves only the
-    /// architectures it is named with, and packages for all of them; `fallback` suites are used only for
-    /// what the others lack.
-    pub fn new(dir: &Path, sources: &[(&str, Vec<&str>)], fallback: &[&str]) -> Result<Apt> {
+    /// A configuration in `dir` for `sources` (suite, architectures), on a machine of Debian architecture
+    /// `host`: each suite serves only the architectures it is named with, and packages for all of them;
+    /// `fallback` suites are used only for what the others lack.
+    pub fn new(dir: &Path, host: &str, sources: &[(&str, Vec<&str>)], fallback: &[&str]) -> Result<Apt> {
         let apt = Apt { dir: dir.to_path_buf() };
         for sub in ["lists/partial", "cache/archives/partial", "debs"] {
             let path = dir.join(sub);
@@ -43,7 +43,7 @@ impl Apt {
             "Dir::Etc::SourceList \"{d}/sources.list\";\nDir::Etc::SourceParts \"{d}/none\";\n\
              Dir::Etc::Preferences \"{d}/preferences\";\nDir::Etc::PreferencesParts \"{d}/none\";\n\
              Dir::State::Lists \"{d}/lists\";\nDir::State::status \"{d}/status\";\nDir::Cache \"{d}/cache\";\n\
-             APT::Architecture \"amd64\";\nAPT::Architectures {{ {} }};\nAcquire::Languages \"none\";\n\
+             APT::Architecture \"{host}\";\nAPT::Architectures {{ {} }};\nAcquire::Languages \"none\";\n\
              APT::Sandbox::User \"root\";\nDir::Etc::Parts \"{d}/none\";\n\
              Dir::Cache::pkgcache \"pkgcache.bin\";\nDir::Cache::srcpkgcache \"srcpkgcache.bin\";\n",
             quoted.join(" ")
@@ -63,15 +63,16 @@ impl Apt {
         cmd
     }
 
-    /// Fetches the package lists, unless they are younger than a day.
+    /// Fetches the package lists, unless those of the same sources are younger than a day.
     pub fn update(&self) -> Result<()> {
-        let stamp = self.dir.join("lists/updated");
+        let sources = std::fs::read_to_string(self.dir.join("sources.list")).map_err(|e| format!("{e}"))?;
+        let stamp = self.dir.join("lists/fetched-for");
         let age = std::fs::metadata(&stamp).and_then(|m| m.modified()).ok().and_then(|t| t.elapsed().ok());
-        if age.is_some_and(|age| age < FRESH) {
+        if std::fs::read_to_string(&stamp).is_ok_and(|fetched| fetched == sources) && age.is_some_and(|a| a < FRESH) {
             return Ok(());
         }
         status(self.apt("apt-get").args(["update", "-qq"]))?;
-        std::fs::write(&stamp, format!("{:?}\n", SystemTime::now())).map_err(|e| format!("{e}"))
+        std::fs::write(&stamp, sources).map_err(|e| format!("{}: {e}", stamp.display()))
     }
 
     /// The package each metapackage depends on first: the current kernel image, for a kernel's.
@@ -118,6 +119,9 @@ impl Apt {
 
     /// The .deb of each package (`name`, `name:arch` or `name=version`), downloaded once and kept.
     pub fn download(&self, packages: &[String]) -> Result<Vec<PathBuf>> {
+        if packages.is_empty() {
+            return Ok(Vec::new());
+        }
         let debs = self.dir.join("debs");
         let out = self.output(self.apt("apt-get").args(["download", "--print-uris"]).args(packages))?;
         // 'URI' FILE SIZE HASH, a line each, in apt's order: each package's file is found by its name (and

@@ -112,7 +112,7 @@ fn fetch() -> Result<(Qemu, Vec<Machine>)> {
         }
     }
     // A later suite is there only for the architectures an older one lacks.
-    let apt = Apt::new(&dir.join("apt"), &sources, &["trixie"])?;
+    let apt = Apt::new(&dir.join("apt"), here, &sources, &["trixie"])?;
     apt.update()?;
     let qemu = unpack_qemu(&apt, &dir.join("qemu"))?;
     let metapackages: Vec<String> =

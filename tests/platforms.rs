@@ -56,10 +56,16 @@ fn refused_32_bit_time_calls_leave_pidone_the_other_family() {
 
 /// AWS Lambda answers EPERM to PR_SET_CHILD_SUBREAPER. Below another init that is a warning, asked for
 /// (`-s`) or not, and the program runs: its exit code comes back and signals reach it. Every other prctl
-/// still works (`-p`). As PID 1 there is nothing to ask.
+/// still works (`-p`). As PID 1 there is nothing to ask. Under qemu-user, whose 7.2 answers the call EINVAL
+/// itself, that refusal is the one pidone meets (a seccomp filter would see the emulator's calls).
 #[test]
 fn a_refused_subreaper_is_a_warning_and_the_program_runs() {
-    let prefix = refusing("EPERM", "subreaper");
+    let under_qemu = std::env::var_os("PIDONE_RUNNER").is_some_and(|r| !r.is_empty());
+    let (prefix, why) = if under_qemu {
+        (vec![], "Invalid argument")
+    } else {
+        (refusing("EPERM", "subreaper").into(), "Operation not permitted")
+    };
     let prefix: Vec<&str> = prefix.iter().map(String::as_str).collect();
     // The program sends pidone a TERM, which comes back to it.
     let program = ["/bin/sh", "-c", "trap 'exit 42' TERM; kill -TERM $PPID; sleep 10 & wait"];
@@ -67,14 +73,10 @@ fn a_refused_subreaper_is_a_warning_and_the_program_runs() {
         let done = run(below_init_via(&prefix, &[flags, &["--"], &program].concat()));
         assert_eq!(done.code(), 42, "{flags:?}: {}", done.stderr);
         assert_eq!(done.stderr.lines().count(), 1, "{flags:?}: {}", done.stderr);
-        assert!(
-            done.stderr.starts_with(
-                "[WARN  pidone (2)] pidone is not PID 1 and cannot be a child subreaper (Operation not \
-                 permitted), so zombie reaping won't work"
-            ),
-            "{flags:?}: {}",
-            done.stderr
+        let warning = format!(
+            "[WARN  pidone (2)] pidone is not PID 1 and cannot be a child subreaper ({why}), so zombie reaping won't work"
         );
+        assert!(done.stderr.starts_with(&warning), "{flags:?}: {}", done.stderr);
     }
     let done = run(as_init_via(&prefix, &["-s", "--", "/bin/sh", "-c", "exit 3"]));
     assert_eq!((done.code(), done.stderr.as_str()), (3, ""));

@@ -166,6 +166,24 @@ pub fn family(t: &TempDir, grandchild_handles_term: bool) -> String {
     )
 }
 
+/// Makes 100 orphans (each `sh -c 'sleep 0.2 &'` exits at once and leaves its sleep behind), waits for
+/// them to end, then reports how many zombies the namespace still holds.
+pub const ORPHANS: &str = r#"
+i=0
+while [ $i -lt 100 ]; do /bin/sh -c 'sleep 0.2 &'; i=$((i+1)); done
+sleep 1.5
+zombies=0
+for f in /proc/[0-9]*/stat; do
+    read -r line < "$f" 2>/dev/null || continue
+    case "${line##*) }" in Z*) zombies=$((zombies+1));; esac
+done
+echo "zombies=$zombies"
+"#;
+
+pub fn reaped_warnings(stderr: &str) -> usize {
+    stderr.lines().filter(|l| l.contains("] Reaped zombie process with pid=")).count()
+}
+
 /// Runs to the end, and how long that took.
 pub fn timed(cmd: Command) -> (Finished, Duration) {
     let start = Instant::now();

@@ -1,6 +1,7 @@
 //! pidone's build logic, as `cargo xtask <verb>` (the alias lives in .cargo/config.toml): one module per
 //! verb, the rest shared below them.
 
+mod apt;
 mod bench;
 mod chart;
 mod cmd;
@@ -10,6 +11,8 @@ mod e2e;
 mod elf;
 mod engine;
 mod fuzz;
+mod initramfs;
+mod kernels;
 mod lxc;
 /// The integration tests' way into a fresh PID namespace, shared.
 #[path = "../../tests/common/namespace.rs"]
@@ -42,11 +45,15 @@ usage: cargo xtask <verb>
                 Docker's engine, and LXC
   bench         pidone against tini-static, tini, dumb-init, catatonit: table, JSON and SVG in target/bench
   fuzz [SECS]   fuzz each parser (command line, /etc/passwd, URL, HTTP status) for SECS (default 300)
+  kernels [ARCH...]
+                every architecture's binary as the init of its Debian kernel under qemu-system, running
+                the scenarios of xtask/kernels there (the kernels and qemu are fetched into target/kernels)
   test          the whole test suite: lints, unit tests, integration tests (every architecture), ceilings,
                 fuzzing, the release set, its SBOMs, crates.io, reproducibility, e2e
 ";
 
 fn main() -> ExitCode {
+    default_signal_state();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("dist") => dist::dist().map(|_| ExitCode::SUCCESS),
@@ -60,6 +67,9 @@ fn main() -> ExitCode {
         }
         .map(|()| ExitCode::SUCCESS),
         Some("bench") => bench::bench().map(|()| ExitCode::SUCCESS),
+        Some("kernels") => {
+            dist::dist().and_then(|built| kernels::kernels(&built, &args[1..])).map(kernels::total).and_then(all_passed)
+        }
         Some("e2e") => e2e::e2e().and_then(all_passed),
         _ => {
             eprint!("{USAGE}");
@@ -70,6 +80,26 @@ fn main() -> ExitCode {
         eprintln!("xtask: {e}");
         ExitCode::FAILURE
     })
+}
+
+/// The signal state the tests assume, whatever this process's parent left: nothing ignored (`nohup` ignores
+/// HUP, a shell's background job INT and QUIT) and nothing blocked, both of which every process started from
+/// here would inherit through exec. SIGPIPE stays as Rust's runtime set it: std gives it back to children.
+fn default_signal_state() {
+    // SAFETY: still one thread; sigaction and sigprocmask with valid sets and no handler of ours.
+    unsafe {
+        for signal in 1..=libc::SIGRTMAX() {
+            let mut current: libc::sigaction = std::mem::zeroed();
+            let ignored =
+                libc::sigaction(signal, std::ptr::null(), &mut current) == 0 && current.sa_sigaction == libc::SIG_IGN;
+            if ignored && signal != libc::SIGPIPE {
+                libc::signal(signal, libc::SIG_DFL);
+            }
+        }
+        let mut none: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut none);
+        libc::sigprocmask(libc::SIG_SETMASK, &none, std::ptr::null_mut());
+    }
 }
 
 /// The final line of a verb that counts checks.

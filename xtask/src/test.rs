@@ -4,7 +4,7 @@
 use crate::cmd::{Count, Result, root, status};
 use crate::dist::{self, Dist};
 use crate::targets::{self, NOT_UNDER_QEMU};
-use crate::{bench, e2e, fuzz, namespace, publish, release, sbom, setup, testapp};
+use crate::{bench, e2e, fuzz, kernels, namespace, publish, release, sbom, setup, testapp};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
@@ -30,9 +30,12 @@ pub fn test() -> Result<Count> {
     ])?;
     let built = dist::dist()?;
     let testapp = testapp::build()?;
-    let steps: [(&str, &dyn Fn() -> Result<Count>); 10] = [
+    let steps: [(&str, &dyn Fn() -> Result<Count>); 11] = [
         ("Format and lints", &lints),
         ("Unit tests, and the integration tests of every architecture", &|| every_architecture(&built, &testapp)),
+        ("Every architecture on its own kernel: pidone as the init of Debian's, under qemu-system", &|| {
+            real_kernels(&built)
+        }),
         ("pidone-armv6 on an ARMv5 core (qemu-arm-static -cpu arm926, Debian's armel)", &|| armel(&built)),
         ("Ceilings on what does not depend on the machine's load", &|| bench::ceilings(&built.native)),
         ("The README's platform table", &|| dist::check_readme_sizes(&built).map(|()| Count::ONE)),
@@ -86,33 +89,55 @@ fn every_architecture(built: &Dist, testapp: &Path) -> Result<Count> {
         let mut cmd = Command::new("cargo");
         cmd.current_dir(root()).env("PIDONE_BIN", binary).env("PIDONE_RUNNER", &runner).env("PIDONE_TESTAPP", testapp);
         if target.arch == native.arch {
-            println!("Unit tests, and the integration tests of pidone-{} {how}; left out there:", target.arch);
-            cmd.args(["test", "--workspace"]);
+            println!("Unit tests, and the integration tests of pidone-{} {how}:", target.arch);
+            cmd.args(["test", "--workspace", "--"]);
         } else {
-            println!("\nIntegration tests of pidone-{} {how}; left out there:", target.arch);
+            println!("\nIntegration tests of pidone-{} {how}:", target.arch);
             cmd.args(["test", "--package", "pidone", "--test", "*", "--", "--exact"]);
         }
         if !runner.is_empty() {
-            for (name, why) in NOT_UNDER_QEMU {
-                println!("  {name}: {why}");
+            for (name, why, scenario) in NOT_UNDER_QEMU {
+                println!("  {name}: covered on the real kernel: {scenario} (under qemu-user: {why})");
                 cmd.args(["--skip", name]);
             }
+            println!("  tests/old_kernels.rs: for x86 builds (a seccomp filter of x86 numbers), run natively");
         }
-        match (target.elf.is_64, runner.is_empty()) {
-            (false, true) => {
-                cmd.arg("--include-ignored");
-            }
-            (true, _) => println!("  {TIME32_TEST}: a 64-bit build has no time64 calls"),
-            (false, false) => println!("  {TIME32_TEST}: under qemu-user, seccomp would filter the host's calls"),
+        // The ignored tests are the ones for native x86 builds.
+        if runner.is_empty() {
+            cmd.arg("--include-ignored");
         }
-        per_arch.push((target.arch, cargo_test(&mut cmd)?));
+        if target.elf.is_64 {
+            println!("  {TIME32_TEST}: a 64-bit build has no time64 calls");
+            cmd.args(["--skip", TIME32_TEST]);
+        } else if !runner.is_empty() {
+            println!("  {TIME32_TEST}: under qemu-user, seccomp would filter the host's calls");
+        }
+        let elsewhere = if runner.is_empty() {
+            String::new()
+        } else {
+            format!(" ({} run on its own kernel instead)", NOT_UNDER_QEMU.len())
+        };
+        per_arch.push((target.arch, cargo_test(&mut cmd)?, elsewhere));
     }
     println!("\nIntegration tests per architecture (the first with the unit tests):");
     let mut total = Count::default();
-    for (arch, count) in per_arch {
-        println!("  pidone-{arch:<8} {} passed, {} failed", count.passed, count.failed);
+    for (arch, count, elsewhere) in per_arch {
+        println!("  pidone-{arch:<8} {} passed, {} failed; left out: 0{elsewhere}", count.passed, count.failed);
         total += count;
     }
+    Ok(total)
+}
+
+/// `cargo xtask kernels` for every architecture: the scenarios on each one's own kernel.
+fn real_kernels(built: &Dist) -> Result<Count> {
+    let runs = kernels::kernels(built, &[])?;
+    println!("\nOn its own kernel, per architecture:");
+    for run in &runs {
+        println!("  {}", kernels::summary(run));
+    }
+    kernels::check_readme(&runs)?;
+    let mut total = kernels::total(runs);
+    total += Count::ONE;
     Ok(total)
 }
 

@@ -26,6 +26,9 @@
 //! - `serve PORT`: answers every connection to 127.0.0.1:PORT with `HTTP/1.1 200 OK`, prints `ready`
 //!   once listening; on SIGUSR1 stops listening (a health check sees the port refused) and prints `down`;
 //!   exits 0 on SIGTERM
+//! - `refuse kernel VERSION PROGRAM ARGS...`: execs PROGRAM as Linux VERSION (2.6.32, 3.4 or 3.17) would
+//!   run it, as far as system calls go: every call numbered after that kernel's last answers ENOSYS, and
+//!   before 3.4 the subreaper's prctl EINVAL; i386 and x86_64 numbers
 
 use std::time::Duration;
 
@@ -203,25 +206,29 @@ fn litter(n: u32) {
     let _ = std::io::Read::read_to_end(&mut std::io::stdin(), &mut Vec::new());
 }
 
-/// One system call a seccomp filter refuses: the architecture (AUDIT_ARCH_*), its number there, and
-/// the first argument, where only one value of it is refused.
+/// One system call a seccomp filter refuses, and with which errno: the architecture (AUDIT_ARCH_*), its
+/// number there (or every number above it), and the first argument, where only one value of it is refused.
 struct Refused {
     arch: u32,
     nr: u32,
+    above: bool,
     arg0: Option<u32>,
+    errno: i32,
 }
 
-fn refuse(errno: &str, calls: &str, program: &[String]) {
-    use std::os::unix::process::CommandExt;
-    const I386: u32 = 0x4000_0003;
-    const X86_64: u32 = 0xc000_003e;
-    let call = |arch, nr| Refused { arch, nr, arg0: None };
+const I386: u32 = 0x4000_0003;
+const X86_64: u32 = 0xc000_003e;
+
+/// The calls `calls` names, each answered `errno` (the old kernels answer as they would).
+fn refused(errno: &str, calls: &str) -> Vec<Refused> {
     let errno = match errno {
         "ENOSYS" => libc::ENOSYS,
         "EPERM" => libc::EPERM,
-        _ => panic!("refuse ENOSYS|EPERM CALLS PROGRAM ARGS..."),
+        "kernel" => return kernel(calls),
+        _ => panic!("refuse ENOSYS|EPERM CALLS PROGRAM ARGS..., or refuse kernel VERSION PROGRAM ARGS..."),
     };
-    let refused = match calls {
+    let call = |arch, nr| Refused { arch, nr, above: false, arg0: None, errno };
+    match calls {
         // clock_gettime64, clock_nanosleep_time64, ppoll_time64, rt_sigtimedwait_time64, close_range; and
         // close_range on x86_64.
         "time64" => {
@@ -230,29 +237,60 @@ fn refuse(errno: &str, calls: &str, program: &[String]) {
         // clock_gettime, clock_nanosleep, rt_sigtimedwait.
         "classic" => vec![call(I386, 265), call(I386, 267), call(I386, 177)],
         // prctl(PR_SET_CHILD_SUBREAPER, ...); every other prctl still works.
-        "subreaper" => vec![
-            Refused { arch: I386, nr: 172, arg0: Some(libc::PR_SET_CHILD_SUBREAPER as u32) },
-            Refused { arch: X86_64, nr: 157, arg0: Some(libc::PR_SET_CHILD_SUBREAPER as u32) },
-        ],
+        "subreaper" => [I386, X86_64].map(|arch| subreaper_prctl(arch, libc::PR_SET_CHILD_SUBREAPER, errno)).into(),
         _ => panic!("refuse: CALLS is time64, classic or subreaper"),
+    }
+}
+
+/// prctl(`option`, ...) on `arch` (172 on i386, 157 on x86_64).
+fn subreaper_prctl(arch: u32, option: i32, errno: i32) -> Refused {
+    let nr = if arch == I386 { 172 } else { 157 };
+    Refused { arch, nr, above: false, arg0: Some(option as u32), errno }
+}
+
+/// Linux `version` as far as system calls go: every call numbered after its last one answers ENOSYS, and
+/// before 3.4, which brought it, the subreaper's prctl (to set it or read it) answers EINVAL.
+fn kernel(version: &str) -> Vec<Refused> {
+    // The last system call of each, on x86_64 and on i386: perf_event_open (2.6.31), process_vm_writev
+    // (3.2), kexec_file_load (3.17, x86_64 only) and memfd_create.
+    let (x86_64, i386) = match version {
+        "2.6.32" => (298, 336),
+        "3.4" => (311, 348),
+        "3.17" => (320, 356),
+        _ => panic!("refuse kernel: VERSION is 2.6.32, 3.4 or 3.17"),
     };
+    let mut refused = vec![
+        Refused { arch: X86_64, nr: x86_64, above: true, arg0: None, errno: libc::ENOSYS },
+        Refused { arch: I386, nr: i386, above: true, arg0: None, errno: libc::ENOSYS },
+    ];
+    if version == "2.6.32" {
+        for option in [libc::PR_SET_CHILD_SUBREAPER, libc::PR_GET_CHILD_SUBREAPER] {
+            refused.extend([I386, X86_64].map(|arch| subreaper_prctl(arch, option, libc::EINVAL)));
+        }
+    }
+    refused
+}
+
+fn refuse(errno: &str, calls: &str, program: &[String]) {
+    use std::os::unix::process::CommandExt;
     let op = |code: u16, jt: u8, jf: u8, k: u32| libc::sock_filter { code, jt, jf, k };
-    let (load, jump_if_equal, ret) = (0x20, 0x15, 0x06); // BPF_LD|BPF_W|BPF_ABS, BPF_JMP|BPF_JEQ|BPF_K, BPF_RET|BPF_K
+    // BPF_LD|BPF_W|BPF_ABS, BPF_JMP|BPF_JEQ|BPF_K, BPF_JMP|BPF_JGT|BPF_K, BPF_RET|BPF_K
+    let (load, jump_if_equal, jump_if_above, ret) = (0x20, 0x15, 0x25, 0x06);
     // Offsets in seccomp_data: nr, arch, then the arguments (the low half of the first, little-endian).
     let (nr, arch, arg0) = (0, 4, 16);
     let mut filter = Vec::new();
-    for r in &refused {
+    for r in &refused(errno, calls) {
         // Each rule skips to the next one as soon as something does not match.
         let checks = if r.arg0.is_some() { 3 } else { 2 };
         filter.push(op(load, 0, 0, arch));
         filter.push(op(jump_if_equal, 0, 2 * checks - 1, r.arch));
         filter.push(op(load, 0, 0, nr));
-        filter.push(op(jump_if_equal, 0, 2 * checks - 3, r.nr));
+        filter.push(op(if r.above { jump_if_above } else { jump_if_equal }, 0, 2 * checks - 3, r.nr));
         if let Some(value) = r.arg0 {
             filter.push(op(load, 0, 0, arg0));
             filter.push(op(jump_if_equal, 0, 1, value));
         }
-        filter.push(op(ret, 0, 0, 0x0005_0000 | errno as u32)); // SECCOMP_RET_ERRNO
+        filter.push(op(ret, 0, 0, 0x0005_0000 | r.errno as u32)); // SECCOMP_RET_ERRNO
     }
     filter.push(op(ret, 0, 0, 0x7fff_0000)); // SECCOMP_RET_ALLOW
     let program_of_filter = libc::sock_fprog { len: filter.len() as u16, filter: filter.as_mut_ptr() };

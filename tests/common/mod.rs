@@ -150,16 +150,17 @@ pub fn after_parent_death(t: &TempDir, args: &str, env: &[(&str, &str)], trap: &
     run(cmd)
 }
 
-/// Writes the main child's script and returns its path: it starts a grandchild and exits 7 at once.
-/// The grandchild writes its pid, then either cleans up on TERM (writes `cleaned`, exits) or ignores
-/// TERM; either way it would live 60 s.
+/// Writes the program's script and returns its path: it starts a grandchild and exits 7 at once. The
+/// grandchild starts its sleep, then writes its pid (so that the whole family exists before the program
+/// exits: a process forked after pidone's kill(-1) would miss the signal), then either cleans up on TERM
+/// (writes `cleaned`, exits) or ignores TERM; either way it would live 60 s.
 pub fn family(t: &TempDir, grandchild_handles_term: bool) -> String {
     let dir = t.path();
     let on_term = if grandchild_handles_term { format!("echo cleaned > {dir}/cleaned; exit 0") } else { String::new() };
     t.write(
         "family.sh",
         &format!(
-            r#"/bin/bash -c 'trap "{on_term}" TERM; echo $$ > {dir}/grandchild; sleep 60 & wait $!; wait $!' &
+            r#"/bin/bash -c 'trap "{on_term}" TERM; sleep 60 & echo $$ > {dir}/grandchild; wait $!; wait $!' &
         while [ ! -s {dir}/grandchild ]; do sleep 0.01; done
         exit 7"#
         ),

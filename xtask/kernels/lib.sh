@@ -113,13 +113,15 @@ if [ -z "$T" ]; then
     mkdir -p "$T"
 fi
 
-# family: a program that starts a grandchild and exits 7 at once; the grandchild writes its pid, then
-# cleans up on TERM (writes `cleaned`, exits) or, with `ignore`, ignores TERM; either way it would live 60 s.
+# family: a program that starts a grandchild and exits 7 at once; the grandchild starts its sleep, writes
+# its pid (so that the whole family exists before the program exits, and a signal pidone sends then reaches
+# all of it), then cleans up on TERM (writes `cleaned`, exits) or, with `ignore`, ignores TERM; either way it
+# would live 60 s.
 family() {
     rm -f $T/grandchild $T/cleaned
     if [ "$1" = ignore ]; then on_term=""; else on_term="echo cleaned > $T/cleaned; exit 0"; fi
     cat >"$T/family.sh" <<EOF
-sh -c 'trap "$on_term" TERM; echo \$\$ > $T/grandchild; sleep 60 & wait \$!; wait \$!' &
+sh -c 'trap "$on_term" TERM; sleep 60 & echo \$\$ > $T/grandchild; wait \$!; wait \$!' &
 i=0; while [ ! -s $T/grandchild ] && [ \$i -lt 3000 ]; do sleep 0.01; i=\$((i+1)); done
 exit 7
 EOF

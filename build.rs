@@ -13,6 +13,13 @@ fn main() {
     println!("cargo:rerun-if-changed=.git-revision");
     println!("cargo:rerun-if-changed=.cargo_vcs_info.json");
 
+    // asm! and naked_asm! are still behind a feature gate on MIPS (lib.rs and main.rs enable it there).
+    println!("cargo::rustc-check-cfg=cfg(experimental_asm)");
+    let arch = std::env::var("CARGO_CFG_TARGET_ARCH").expect("cargo sets it");
+    if arch.starts_with("mips") {
+        println!("cargo:rustc-cfg=experimental_asm");
+    }
+
     // Nothing unwinds (panic=abort), but fat LTO inherits core's unwind-table flag and would keep
     // ~2.5 KB of .eh_frame: drop it at link time, with .comment (toolchain version strings).
     let no_unwind = script(
@@ -43,7 +50,7 @@ fn main() {
         println!("cargo:rustc-link-arg-bins=--no-rosegment");
         // A MIPS linker's default entry point is `__start`, not `_start`: without this, the entry is left at 0
         // and --gc-sections keeps nothing (then the script above finds no .text to insert after).
-        if std::env::var("CARGO_CFG_TARGET_ARCH").is_ok_and(|arch| arch.starts_with("mips")) {
+        if arch.starts_with("mips") {
             println!("cargo:rustc-link-arg-bins=--entry=_start");
             // $gp reaches 32 KiB either way from `_gp`: the small data goes before .bss's 128 KiB.
             let small_data =

@@ -1,5 +1,9 @@
-//! Byte-string helpers the parsers share. None of them can panic: a panic path would bring core's panic
-//! messages into the binary on the architectures where LLVM keeps them (`cargo xtask dist` fails then).
+//! Byte strings: the helpers the parsers share, and `Text`, the buffer pidone builds text in. None of them
+//! can panic: a panic path would bring core's panic messages into the binary on the architectures where
+//! LLVM keeps them (`cargo xtask dist` fails then).
+
+use core::mem::MaybeUninit;
+use core::{ptr, slice};
 
 /// The words of a space-separated list.
 pub fn words(list: &'static [u8]) -> impl Iterator<Item = &'static [u8]> {
@@ -23,6 +27,28 @@ pub const fn count_words(list: &[u8]) -> usize {
         i += 1;
     }
     count
+}
+
+/// Word `index` (from 0) of a space-separated list, empty past its end: `words(list).nth(index)` for
+/// checks at compile time.
+pub const fn word(list: &[u8], mut index: usize) -> &[u8] {
+    let (mut start, mut end) = (0, 0);
+    while end < list.len() {
+        if list[end] == b' ' {
+            if index == 0 {
+                break;
+            }
+            (index, start) = (index - 1, end + 1);
+        }
+        end += 1;
+    }
+    match list.split_at_checked(end) {
+        Some((head, _)) if index == 0 => match head.split_at_checked(start) {
+            Some((_, word)) => word,
+            None => b"",
+        },
+        _ => b"",
+    }
 }
 
 /// `s` cut at its first `separator`, which neither part keeps.
@@ -70,6 +96,59 @@ pub fn decimal(mut n: u32, buf: &mut [u8; 10]) -> &[u8] {
     buf.get(start..).unwrap_or_default()
 }
 
+/// Long enough for any message with a program name of a few hundred bytes; longer text is cut.
+const CAPACITY: usize = 512;
+
+/// Text built in place: a diagnostic line (`log`), an environment variable. The buffer is left
+/// uninitialised and filled where it lives: zeroing it and moving it out of a constructor would cost a
+/// thousand instructions per message, more than the rest of start-up. One byte always stays free for
+/// the end (`ended`).
+pub struct Text {
+    /// Only `buf[..len]` is initialised.
+    buf: [MaybeUninit<u8>; CAPACITY],
+    len: usize,
+}
+
+impl Text {
+    #[inline(always)]
+    pub fn empty() -> Text {
+        Text { buf: [MaybeUninit::uninit(); CAPACITY], len: 0 }
+    }
+
+    /// Appends bytes, cutting what does not fit.
+    #[inline(never)] // called from every message: inlined, it would cost kilobytes
+    pub fn push(&mut self, bytes: &[u8]) -> &mut Text {
+        let take = bytes.len().min(CAPACITY - 1 - self.len);
+        // SAFETY: `len + take < CAPACITY`, so the destination lies inside `buf`, which `bytes` (a shared
+        // borrow while `self` is borrowed mutably) cannot overlap.
+        unsafe { ptr::copy_nonoverlapping(bytes.as_ptr(), self.buf.as_mut_ptr().add(self.len).cast(), take) };
+        self.len += take;
+        self
+    }
+
+    /// Appends `n` in decimal.
+    pub fn number(&mut self, n: u32) -> &mut Text {
+        self.push(decimal(n, &mut [0; 10]))
+    }
+
+    /// The text so far (what the tests read; pidone itself only ever needs it `ended`).
+    #[cfg(test)]
+    pub fn as_bytes(&self) -> &[u8] {
+        // SAFETY: the first `len` bytes are initialised: `len` only grows in `push`, over bytes just written.
+        unsafe { slice::from_raw_parts(self.buf.as_ptr().cast(), self.len) }
+    }
+
+    /// The text with `end` after it (a line's newline, a C string's NUL), in the byte kept free for it.
+    pub fn ended(&mut self, end: u8) -> &[u8] {
+        // SAFETY: `len < CAPACITY` (`push` keeps the last byte free), so the byte at `len` is inside `buf`;
+        // the first `len` bytes and that one are initialised.
+        unsafe {
+            self.buf.as_mut_ptr().add(self.len).write(MaybeUninit::new(end));
+            slice::from_raw_parts(self.buf.as_ptr().cast(), self.len + 1)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,8 +161,22 @@ mod tests {
         assert_eq!(strip_prefix_ignoring_case(b"SigTerm", b"SIG"), Some(&b"Term"[..]));
         assert_eq!(strip_prefix_ignoring_case(b"SI", b"SIG"), None);
         assert_eq!(words(b"a bc").collect::<Vec<_>>(), [&b"a"[..], b"bc"]);
+        for (index, want) in [(0, &b"a"[..]), (1, b"bc"), (2, b""), (3, b"d"), (4, b""), (9, b"")] {
+            assert_eq!(word(b"a bc  d", index), want, "{index}");
+        }
         for n in [0, 7, 10, 4242, u32::MAX] {
             assert_eq!(decimal(n, &mut [0; 10]), n.to_string().as_bytes());
         }
+    }
+
+    #[test]
+    fn text_is_cut_leaving_room_for_its_end() {
+        let mut text = Text::empty();
+        text.push(b"LISTEN_PID=").number(42);
+        assert_eq!(text.ended(0), b"LISTEN_PID=42\0");
+        text.push(&[b'a'; 2000]).number(12345);
+        assert_eq!(text.as_bytes().len(), CAPACITY - 1);
+        assert_eq!(text.ended(b'\n').len(), CAPACITY);
+        assert_eq!(text.ended(b'\n').last(), Some(&b'\n'));
     }
 }

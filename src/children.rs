@@ -34,15 +34,15 @@ pub fn reap(program: Option<Pid>, warn_reaped: bool) -> Result<Reaped, Fatal> {
                 }
             }
             Ok(None) => {
-                log::note(Level::Trace, b"No child to reap");
+                log::line(Level::Trace, log::text(b"No child to reap"));
                 return Ok(Reaped { program: ending, none_left: false });
             }
             Err(Errno::CHILD) => {
-                log::note(Level::Trace, b"No child to wait");
+                log::line(Level::Trace, log::text(b"No child to wait"));
                 return Ok(Reaped { program: ending, none_left: true });
             }
             Err(Errno::INTR) => {}
-            Err(e) => return Err(log::fatal(b"Error while waiting for pids", e)),
+            Err(e) => return Err(log::failed(b"Error while waiting for pids", e)),
         }
     }
 }

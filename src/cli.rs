@@ -7,7 +7,9 @@
 
 use crate::bytes::{count_words, number, split, split_once, words};
 use crate::ending::Expected;
+use crate::log::{self, Fatal};
 use crate::signals::Rewrites;
+use crate::stderr;
 use core::time::Duration;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -195,6 +197,43 @@ pub enum Error<'a> {
     ProbeWithProgram,
 }
 
+/// Reports a usage error: one line saying what is wrong (a value pidone refuses, tini's way: a FATAL line;
+/// anything else, getopt's way), then the usage.
+#[inline(never)] // its line stays off `run`'s frame, and so off the stack pages every run touches
+#[unsafe(link_section = ".text.cold")]
+pub fn usage_error(e: Error) -> Fatal {
+    let fatal = match e {
+        Error::BadValue(option, value) | Error::BadRewrite(option, value) | Error::EmptyItem(option, value) => {
+            log::fatal(|l| {
+                l.text(b"Not a valid option for ").text(option).text(b": ").text(value);
+                match e {
+                    Error::BadRewrite(..) => {
+                        l.text(b" (FROM:TO, signal names or numbers; KILL, STOP and CHLD are never rewritten)");
+                    }
+                    Error::EmptyItem(..) => {
+                        l.text(b" (an empty item)");
+                    }
+                    _ => {}
+                }
+            })
+        }
+        _ => log::fatal_plain(|l| {
+            match e {
+                Error::UnknownOption(c) => l.text(b"invalid option -- '").text(&[c]).text(b"'"),
+                Error::UnknownLongOption(arg) => l.text(b"unrecognized option '").text(arg).text(b"'"),
+                Error::MissingArgument(c) => l.text(b"option requires an argument -- '").text(&[c]).text(b"'"),
+                Error::MissingValue(option) => l.text(b"option '").text(option).text(b"' requires an argument"),
+                Error::NoProgram => l.text(b"no program to run"),
+                Error::PauseWithProgram => l.text(b"pause mode (-P) runs no program"),
+                Error::ProbeWithProgram => l.text(b"probe mode (--probe) runs no program"),
+                Error::BadValue(..) | Error::BadRewrite(..) | Error::EmptyItem(..) => l,
+            };
+        }),
+    };
+    stderr::write(USAGE.as_bytes());
+    fatal
+}
+
 /// argv after argv[0], and the number of the next word (argv[0] is 0).
 struct Args<I> {
     words: I,
@@ -357,7 +396,7 @@ impl<'a> Config<'a> {
                 // As -s: nothing to do.
                 Variable::Subreaper => {}
                 Variable::KillProcessGroup => self.group = true,
-                Variable::Verbosity => self.verbosity = verbosity(value),
+                Variable::Verbosity => self.verbosity = verbosity_level(value),
                 Variable::Pause => self.pause = true,
                 Variable::Grace => {
                     self.grace.get_or_insert(seconds(value).ok_or(bad(value))?);
@@ -437,7 +476,7 @@ fn expected_code(s: &[u8]) -> Option<u8> {
 /// TINI_VERBOSITY as atoi reads it: leading digits count, anything else is 0; a negative level prints
 /// everything (tini stores it unsigned).
 #[inline(never)]
-fn verbosity(s: &[u8]) -> u32 {
+fn verbosity_level(s: &[u8]) -> u32 {
     let (negative, rest) = signed(s);
     let end = rest.iter().position(|c| !c.is_ascii_digit()).unwrap_or(rest.len());
     match number(rest.get(..end).unwrap_or_default()) {

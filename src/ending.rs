@@ -1,4 +1,4 @@
-//! How the main child's end becomes pidone's exit code: its wait status decoded, then the `-e` remap.
+//! How the program's end becomes pidone's exit code: its wait status decoded, then the `-e` remap.
 
 /// How a reaped process ended, decoded from its wait(2) status.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

@@ -1,10 +1,9 @@
-//! Diagnostics: `[LEVEL pidone (PID)] message` lines, all on stderr (never mixed into the child's stdout),
-//! each built in a fixed buffer and written at once or not at all (`stderr.rs`); and `Fatal`, the proof
-//! that a fatal error was reported.
+//! What pidone says: diagnostics, `[LEVEL pidone (PID)] message` lines (`line`), and fatal errors
+//! (`fatal`), which give `Fatal`, the proof that one was reported. All on stderr (never mixed into the
+//! child's stdout), each line built in a fixed buffer and written at once or not at all (`stderr.rs`).
 
-use core::mem::MaybeUninit;
+use crate::bytes::Text;
 use core::sync::atomic::{AtomicI32, AtomicU32, Ordering};
-use core::{ptr, slice};
 use rustix::io::Errno;
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
@@ -45,88 +44,81 @@ fn pid() -> i32 {
     }
 }
 
-/// Writes the line that `fill` builds, unless the verbosity hides `level`. The line lives in this frame:
-/// it is never moved, which matters in a binary whose memcpy is a byte loop.
+/// Writes a diagnostic, `[LEVEL pidone (PID)] ` and what `fill` writes after it, unless the verbosity
+/// hides `level`: the one way to put a diagnostic out. `text` makes the fill for a fixed message.
 pub fn line(level: Level, fill: impl FnOnce(&mut Line)) {
     if level as u32 <= VERBOSITY.load(Ordering::Relaxed) {
-        let mut line = Line::bare();
+        let mut line = Line::new();
         fill(line.prefix(level));
         line.send();
     }
 }
 
-/// A fixed message at `level`.
-pub fn note(level: Level, text: &[u8]) {
-    line(level, |l| {
-        l.text(text);
-    });
-}
-
-/// A fatal error, already reported on stderr. Only this module makes one, and only by printing the
-/// FATAL line; whoever gets one passes it up (`?`) until `run` turns it into exit code 1.
+/// A fatal error, already reported on stderr. Only this module makes one, and only by writing the line
+/// that reports it; whoever gets one passes it up (`?`) until `run` turns it into exit code 1.
 #[must_use]
 #[derive(Debug)]
 pub struct Fatal(());
 
-/// Reports `what: <strerror text>` at FATAL.
-pub fn fatal(what: &[u8], e: Errno) -> Fatal {
-    line(Level::Fatal, |l| {
-        l.text(what).text(b": ").errno(e);
-    });
-    Fatal(())
-}
-
-/// Reports the FATAL line that `fill` builds.
-pub fn fatal_line(fill: impl FnOnce(&mut Line)) -> Fatal {
+/// Reports a fatal error: a FATAL diagnostic.
+pub fn fatal(fill: impl FnOnce(&mut Line)) -> Fatal {
     line(Level::Fatal, fill);
     Fatal(())
 }
 
-/// Reports a fixed FATAL message.
-pub fn fatal_note(text: &[u8]) -> Fatal {
-    note(Level::Fatal, text);
+/// Reports a fatal error in a command-line tool's words, `pidone: ` and what `fill` writes, without a
+/// level or a pid: getopt's for a usage error, the probe's answer when the server is down.
+pub fn fatal_plain(fill: impl FnOnce(&mut Line)) -> Fatal {
+    let mut line = Line::new();
+    fill(line.text(b"pidone: "));
+    line.send();
     Fatal(())
 }
 
-/// Long enough for any message with a program name of a few hundred bytes; longer text is cut.
-const CAPACITY: usize = 512;
-
-/// A line of text: a diagnostic, or any other text pidone builds (an environment variable, say).
-/// The buffer is left uninitialised and built where it lives: zeroing it and moving it out of a
-/// constructor would cost a thousand instructions per message, more than the rest of start-up.
-pub struct Line {
-    /// Only `buf[..len]` is initialised.
-    buf: [MaybeUninit<u8>; CAPACITY],
-    len: usize,
+/// The fill for a fixed message. (Every fixed message goes through this one closure type, so the line
+/// that sends it is in the binary once.)
+pub fn text(text: &[u8]) -> impl FnOnce(&mut Line) + '_ {
+    move |l| {
+        l.text(text);
+    }
 }
 
+/// `fatal` for a call that failed: `what: <strerror text>`. (Not generic, and so one copy, called with
+/// three words in registers: a fill that carried them would go to `fatal` through memory, at every call.)
+pub fn failed(what: &[u8], e: Errno) -> Fatal {
+    fatal(|l| {
+        l.text(what).text(b": ").errno(e);
+    })
+}
+
+/// A diagnostic being built: its text, in a `Text` that lives in the frame that sends it (it is never
+/// moved, which matters in a binary whose memcpy is a byte loop).
+pub struct Line(Text);
+
 impl Line {
-    /// An empty line, for messages that imitate getopt's; `prefix` makes it a diagnostic.
     #[inline(always)]
-    pub fn bare() -> Line {
-        Line { buf: [MaybeUninit::uninit(); CAPACITY], len: 0 }
+    fn new() -> Line {
+        Line(Text::empty())
     }
 
     /// `[LEVEL pidone (PID)] `, tini's layout.
     #[inline(never)]
-    pub fn prefix(&mut self, level: Level) -> &mut Line {
+    fn prefix(&mut self, level: Level) -> &mut Line {
         self.text(b"[").text(level.tag()).text(b" pidone (").number(pid() as u32).text(b")] ")
     }
 
-    /// Appends bytes, cutting what does not fit (one byte stays free for the newline).
-    #[inline(never)] // called from every message: inlined, it would cost kilobytes
+    /// Appends bytes; what does not fit is cut, leaving room for the newline.
+    #[inline(always)]
     pub fn text(&mut self, bytes: &[u8]) -> &mut Line {
-        let take = bytes.len().min(CAPACITY - 1 - self.len);
-        // SAFETY: `len + take < CAPACITY`, so the destination lies inside `buf`, which `bytes` (a shared
-        // borrow while `self` is borrowed mutably) cannot overlap.
-        unsafe { ptr::copy_nonoverlapping(bytes.as_ptr(), self.buf.as_mut_ptr().add(self.len).cast(), take) };
-        self.len += take;
+        self.0.push(bytes);
         self
     }
 
     /// Appends a decimal number (pids, statuses, errnos: none is negative).
+    #[inline(always)]
     pub fn number(&mut self, n: u32) -> &mut Line {
-        self.text(crate::bytes::decimal(n, &mut [0; 10]))
+        self.0.number(n);
+        self
     }
 
     /// Appends a signal's name (`SIGTERM`, `SIGRTMIN+3`).
@@ -147,16 +139,9 @@ impl Line {
         }
     }
 
-    /// The text so far.
-    pub fn as_bytes(&self) -> &[u8] {
-        // SAFETY: the first `len` bytes are initialised: `len` only grows in `text` and `send`, each time
-        // over bytes just written.
-        unsafe { slice::from_raw_parts(self.buf.as_ptr().cast(), self.len) }
-    }
-
     /// Ends the line and writes it to stderr, saying how many lines before it were lost to a full stderr,
     /// if any. A line stderr cannot take at once is dropped (`stderr.rs`).
-    pub fn send(&mut self) {
+    fn send(&mut self) {
         match crate::stderr::dropped() {
             0 => {}
             1 => {
@@ -166,18 +151,7 @@ impl Line {
                 self.text(b" (").number(n).text(b" lines dropped: stderr full)");
             }
         }
-        // `text` always leaves this last byte free.
-        if let Some(end) = self.buf.get_mut(self.len) {
-            *end = MaybeUninit::new(b'\n');
-            self.len += 1;
-        }
-        crate::stderr::write(self.as_bytes());
-    }
-
-    /// Sends a line that reports a fatal error (a usage error, say), and says so.
-    pub fn send_fatal(&mut self) -> Fatal {
-        self.send();
-        Fatal(())
+        crate::stderr::write(self.0.ended(b'\n'));
     }
 }
 
@@ -271,22 +245,22 @@ mod tests {
     use super::*;
 
     fn text(line: &Line) -> String {
-        String::from_utf8(line.as_bytes().to_vec()).unwrap()
+        String::from_utf8(line.0.as_bytes().to_vec()).unwrap()
     }
 
     #[test]
     fn prefix_matches_tini_layout() {
         set_pid(rustix::process::Pid::from_raw(4242).unwrap());
-        assert_eq!(text(Line::bare().prefix(Level::Trace).text(b"x")), "[TRACE pidone (4242)] x");
+        assert_eq!(text(Line::new().prefix(Level::Trace).text(b"x")), "[TRACE pidone (4242)] x");
         let tags = [(Level::Fatal, "FATAL"), (Level::Warn, "WARN "), (Level::Info, "INFO "), (Level::Debug, "DEBUG")];
         for (level, tag) in tags {
-            assert_eq!(text(Line::bare().prefix(level)), format!("[{tag} pidone (4242)] "));
+            assert_eq!(text(Line::new().prefix(level)), format!("[{tag} pidone (4242)] "));
         }
     }
 
     #[test]
     fn numbers_and_signals() {
-        let mut l = Line::bare();
+        let mut l = Line::new();
         l.number(0).text(b" ").number(17).text(b" ").number(u32::MAX).text(b" ").signal(15).text(b" ").signal(35);
         l.text(b" ").signal(33);
         assert_eq!(text(&l), "0 17 4294967295 SIGTERM SIGRTMIN+1 signal 33");
@@ -302,7 +276,7 @@ mod tests {
     fn every_errno_prints_its_strerror_text_or_the_fallback() {
         let mut described = 0;
         for n in 1..=133 {
-            let mut l = Line::bare();
+            let mut l = Line::new();
             l.errno(Errno::from_raw_os_error(n));
             let got = text(&l);
             if got != format!("errno {n}") {
@@ -322,12 +296,5 @@ mod tests {
         for n in [0, -1, 134, 255, 256, 4095, i32::MAX] {
             assert_eq!(describe(n), None, "{n}");
         }
-    }
-
-    #[test]
-    fn long_text_is_cut_leaving_room_for_the_newline() {
-        let mut l = Line::bare();
-        l.prefix(Level::Fatal).text(&[b'a'; 2000]).number(12345);
-        assert_eq!(l.as_bytes().len(), CAPACITY - 1);
     }
 }

@@ -2,8 +2,8 @@
 //! (With `cfg(test)`, as `cargo clippy --all-targets` builds it, it is an empty std program.)
 
 #![cfg_attr(not(test), no_std, no_main)]
-// `_start`'s naked_asm! on mips is behind the same feature gate as the library's asm!.
-#![cfg_attr(target_arch = "mips64", feature(asm_experimental_arch))]
+// `_start`'s naked_asm! is behind the same feature gate as the library's asm!.
+#![cfg_attr(experimental_asm, feature(asm_experimental_arch))]
 
 #[cfg(not(test))]
 mod mem;

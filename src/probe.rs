@@ -5,7 +5,7 @@
 //! in time. Exit 0 when the server is up, else 1 with one line saying why.
 
 use crate::http::{self, HEAD};
-use crate::log::Line;
+use crate::log::{self, Fatal};
 use crate::sys::{self, Deadline, Disposition, Fd};
 use crate::url::{self, Scheme, Url};
 use core::time::Duration;
@@ -39,25 +39,24 @@ impl Down {
     }
 }
 
-/// The exit code of a probe of `url` that may take `timeout` in all.
+/// Probes `url`, taking at most `timeout` in all: Ok when the server is up, else the reason reported.
 #[inline(never)] // its frame stays off `run`'s, and so off the stack pages every init touches
 #[unsafe(link_section = ".text.cold")]
-pub fn probe(url: &[u8], timeout: Duration) -> u8 {
+pub fn probe(url: &[u8], timeout: Duration) -> Result<(), Fatal> {
     let deadline = Deadline::after(timeout);
     // A server that closes early is an answer (EPIPE), not a SIGPIPE that kills the probe.
     sys::set_disposition(SIGPIPE, &Disposition::ignore());
-    let Err(down) = url::parse(url).ok_or(Down::BadUrl).and_then(|url| check(&url, deadline)) else {
-        return 0;
-    };
-    let mut line = Line::bare();
-    line.text(b"pidone: probe ").text(url).text(b": ");
-    match down {
-        Down::Failed(e) => line.errno(e),
-        Down::Status(code) => line.text(b"status ").number(code.into()),
-        _ => line.text(down.text()),
-    };
-    line.send();
-    1
+    let down = url::parse(url).ok_or(Down::BadUrl).and_then(|url| check(&url, deadline));
+    down.map_err(|down| {
+        log::fatal_plain(|l| {
+            l.text(b"probe ").text(url).text(b": ");
+            match down {
+                Down::Failed(e) => l.errno(e),
+                Down::Status(code) => l.text(b"status ").number(code.into()),
+                _ => l.text(down.text()),
+            };
+        })
+    })
 }
 
 fn check(url: &Url, deadline: Deadline) -> Result<(), Down> {

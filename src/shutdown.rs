@@ -62,7 +62,7 @@ pub fn finish(config: &Config, as_init: bool) {
     sys::set_disposition(SIGCHLD, &Disposition::DEFAULT);
     sweep.restart(Signal::TERM);
     match wait_until_gone(&mut sweep, Some(grace), config, Incoming::Dropped) {
-        Ok(Outcome::TimeUp) => log::note(Level::Info, b"Grace period over"),
+        Ok(Outcome::TimeUp) => log::line(Level::Info, log::text(b"Grace period over")),
         Err(Fatal { .. }) => {}
         _ => return,
     }
@@ -72,7 +72,7 @@ pub fn finish(config: &Config, as_init: bool) {
 }
 
 /// Reaps until pidone has no children left or `limit` (if any) has passed, asleep in between. After each
-/// reap the sweep runs again: a dying child's orphans, re-parented to pidone, get its signal too. A
+/// reap the sweep is sent again: a dying child's orphans, re-parented to pidone, get its signal too. A
 /// signal that arrives is passed on (each taking the sweep's place) or dropped, as `incoming` says.
 fn wait_until_gone(
     sweep: &mut Sweep,
@@ -83,10 +83,10 @@ fn wait_until_gone(
     let deadline = limit.map(Deadline::after);
     loop {
         if children::reap(None, config.warn_reaped)?.none_left {
-            log::note(Level::Info, b"No other process is left");
+            log::line(Level::Info, log::text(b"No other process is left"));
             return Ok(Outcome::NoneLeft);
         }
-        sweep.run();
+        sweep.send();
         let left = deadline.map(Deadline::left);
         if left == Some(Duration::ZERO) {
             return Ok(Outcome::TimeUp);
@@ -94,7 +94,7 @@ fn wait_until_gone(
         let sig = match sys::wait_signal(&SigSet::supervised(), left) {
             Ok(sig) => sig,
             Err(Errno::AGAIN) => return Ok(Outcome::TimeUp),
-            Err(e) => return Err(log::fatal(b"Unexpected error in sigtimedwait", e)),
+            Err(e) => return Err(log::failed(b"Unexpected error in sigtimedwait", e)),
         };
         if signals::is_child(sig) {
             continue;
@@ -118,16 +118,16 @@ struct Sweep {
     /// None: nothing to send yet.
     signal: Option<Signal>,
     reach: Reach,
+    /// As PID 1: kill(-1) has gone out with `signal`.
+    everyone_signalled: bool,
     /// Below another init: the children signalled so far.
     sent: heapless::Vec<i32, 1024>,
 }
 
-/// Whom a sweep signals, and whether it has.
+/// Whom a sweep signals.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Reach {
-    /// As PID 1, everyone at once with kill(-1), which is still to go out.
-    EveryoneNext,
-    /// As PID 1, after it.
+    /// As PID 1, everyone at once, with one kill(-1).
     Everyone,
     /// Below another init: pidone's children, each once.
     Children,
@@ -135,26 +135,25 @@ enum Reach {
 
 impl Sweep {
     fn new(as_init: bool) -> Sweep {
-        let reach = if as_init { Reach::EveryoneNext } else { Reach::Children };
-        Sweep { signal: None, reach, sent: heapless::Vec::new() }
+        let reach = if as_init { Reach::Everyone } else { Reach::Children };
+        Sweep { signal: None, reach, everyone_signalled: false, sent: heapless::Vec::new() }
     }
 
     /// From now on, `signal`, to everyone again.
     fn restart(&mut self, signal: Signal) {
         self.signal = Some(signal);
-        if self.reach != Reach::Children {
-            self.reach = Reach::EveryoneNext;
-        }
+        self.everyone_signalled = false;
         self.sent.clear();
     }
 
-    fn run(&mut self) {
+    /// Sends the signal to whoever has not had it yet.
+    fn send(&mut self) {
         let Some(signal) = self.signal else { return };
         let sig = signal.as_raw() as u32;
         match self.reach {
-            Reach::Everyone => {}
-            Reach::EveryoneNext => {
-                self.reach = Reach::Everyone;
+            Reach::Everyone if self.everyone_signalled => {}
+            Reach::Everyone => {
+                self.everyone_signalled = true;
                 // kill(-1): every process in the namespace but PID 1. rustix spells kill(-pid)
                 // kill_process_group, so pid 1 gives -1.
                 let _ = process::kill_process_group(Pid::INIT, signal);

@@ -1,33 +1,21 @@
 //! Signal numbers, names and sets, and the one way from a signal pidone received to the one it sends
-//! (`Rewrites::outgoing`). Every architecture but MIPS has the kernel's generic numbering: 1..=31 the
-//! classic signals, 32..=64 real-time ones. MIPS orders the classic ones its own way (SIGUSR1 is 16,
-//! SIGCHLD 18, SIGPWR 19; a SIGEMT, no SIGSTKFLT) and has 128 (_NSIG). The names and numbers are checked
-//! against linux-raw-sys's, this architecture's, while compiling.
+//! (`Rewrites::outgoing`). The numbering is this architecture's (`arch`: MIPS has its own); the names
+//! are checked against linux-raw-sys's numbers while compiling.
 
-use crate::bytes::{number, same_letters, split_once, strip_prefix_ignoring_case, words};
+use crate::arch::{SIGNAL_NAMES, SIGNAL_OF_ITS_OWN, SigSetWords, sig_set_words};
+use crate::bytes::{number, same_letters, split_once, strip_prefix_ignoring_case, word, words};
 use linux_raw_sys::general::{SIGCHLD, SIGINT, SIGIOT, SIGKILL, SIGPOLL, SIGSTOP, SIGTERM, kernel_sigset_t};
 use rustix::process::Signal;
 
-/// The highest signal number: the kernel's _NSIG (64); on MIPS glibc's SIGRTMAX, 127, not the kernel's
-/// 128, which a wait status cannot tell apart from an exit (128 & 0x7f is 0), nor 128+N an exit code.
-#[cfg(not(target_arch = "mips64"))]
-pub const MAX: u32 = 64;
-#[cfg(target_arch = "mips64")]
-pub const MAX: u32 = 127;
+/// The highest signal number (`arch`).
+pub use crate::arch::SIGNAL_MAX as MAX;
 /// SIGRTMIN as glibc programs and `kill -l` count it: glibc keeps 32 and 33 for itself.
 pub const RTMIN: u32 = 34;
 
-/// The kernel's sigset_t: bit n-1 stands for signal n. One 64-bit word (on the 32-bit architectures, all
-/// little-endian, the kernel's two 32-bit words are the same bytes); two on MIPS, where word (n-1)/64
-/// holds signal n.
-#[cfg(not(target_arch = "mips64"))]
-type Words = u64;
-#[cfg(target_arch = "mips64")]
-type Words = [u64; 2];
-
+/// The kernel's sigset_t, its words as this architecture has them: bit n-1 stands for signal n.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 #[repr(transparent)]
-pub struct SigSet(pub Words);
+pub struct SigSet(pub SigSetWords);
 
 const _: () = assert!(core::mem::size_of::<SigSet>() == core::mem::size_of::<kernel_sigset_t>());
 
@@ -47,19 +35,15 @@ impl SigSet {
         SigSet::from_words(!(bit(SIGKILL) | bit(SIGSTOP)), !0)
     }
 
-    /// The set of words `first` and, on MIPS, `second` (elsewhere there is no second word).
-    #[allow(unused_variables)] // `second`, where there is no second word
+    /// The set of words `first` and `second`, where this architecture has a second word.
     const fn from_words(first: u64, second: u64) -> SigSet {
-        #[cfg(not(target_arch = "mips64"))]
-        return SigSet(first);
-        #[cfg(target_arch = "mips64")]
-        return SigSet([first, second]);
+        SigSet(sig_set_words(first, second))
     }
 
     #[cfg(test)]
     pub fn contains(self, sig: u32) -> bool {
-        // SAFETY: `Words` is one or two u64s, the same bytes as an array of as many.
-        let words: [u64; core::mem::size_of::<Words>() / 8] = unsafe { core::mem::transmute(self.0) };
+        // SAFETY: `SigSetWords` is one or two u64s, the same bytes as an array of as many.
+        let words: [u64; core::mem::size_of::<SigSetWords>() / 8] = unsafe { core::mem::transmute(self.0) };
         (1..=MAX).contains(&sig) && words[(sig as usize - 1) / 64] >> ((sig - 1) % 64) & 1 != 0
     }
 }
@@ -78,16 +62,34 @@ pub fn ends_pause(sig: u32) -> bool {
     sig == SIGTERM || sig == SIGINT
 }
 
-/// What each signal becomes when forwarded (`-r FROM:TO`): itself unless rewritten; 0 drops it. Each
-/// entry holds FROM xor TO, so the identity is all zeros and costs nothing to set up, and its top bit
-/// says that `-r` gave it (so that a default, `unless_given`, never overrides it; signal numbers leave
-/// that bit free).
+/// What each signal becomes when forwarded (`-r FROM:TO`): itself unless rewritten; 0 drops it. One byte
+/// per signal (`Entry`), all zeros for the identity.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct Rewrites([u8; MAX as usize]);
 
-/// The entry's bit for "given by `-r`".
+/// What becomes of one signal: the signal it is forwarded as (0: dropped), and whether `-r` gave it (a
+/// default, `unless_given`, never overrides that).
+struct Entry {
+    to: u32,
+    given: bool,
+}
+
+/// An entry's bit for "given by `-r`".
 const GIVEN: u8 = 0x80;
 const _: () = assert!(MAX < GIVEN as u32);
+
+impl Entry {
+    /// The byte signal `from`'s entry is kept in: FROM xor TO, so that the identity is all zeros and costs
+    /// nothing to set up, and GIVEN's bit, which signal numbers leave free. `pack` and `unpack` are the
+    /// only code that touches that byte.
+    fn pack(self, from: u32) -> u8 {
+        (from ^ self.to) as u8 | if self.given { GIVEN } else { 0 }
+    }
+
+    fn unpack(byte: u8, from: u32) -> Entry {
+        Entry { to: from ^ u32::from(byte & !GIVEN), given: byte & GIVEN != 0 }
+    }
+}
 
 impl Default for Rewrites {
     fn default() -> Rewrites {
@@ -109,22 +111,22 @@ impl Rewrites {
         if from == SIGCHLD || from == SIGKILL || from == SIGSTOP {
             return None;
         }
-        *self.0.get_mut(from as usize - 1)? = GIVEN | (from ^ to) as u8;
+        *self.0.get_mut(from as usize - 1)? = Entry { to, given: true }.pack(from);
         Some(())
     }
 
     /// `from` forwarded as `to`, unless `-r` says what becomes of `from`.
     pub fn unless_given(&mut self, from: u32, to: u32) {
-        if let Some(entry) = self.0.get_mut((from as usize).wrapping_sub(1))
-            && *entry & GIVEN == 0
+        if let Some(byte) = self.0.get_mut((from as usize).wrapping_sub(1))
+            && !Entry::unpack(*byte, from).given
         {
-            *entry = (from ^ to) as u8;
+            *byte = Entry { to, given: false }.pack(from);
         }
     }
 
     /// What `sig` is forwarded as; 0 means not at all.
     pub fn apply(&self, sig: u32) -> u32 {
-        self.0.get((sig as usize).wrapping_sub(1)).map_or(sig, |&delta| sig ^ u32::from(delta & !GIVEN))
+        self.0.get((sig as usize).wrapping_sub(1)).map_or(sig, |&byte| Entry::unpack(byte, sig).to)
     }
 
     /// What pidone sends for a signal it received: the signal itself, or what `-r` made of it; `None`
@@ -141,21 +143,12 @@ pub fn sendable(sig: u32) -> Option<Signal> {
     (1..=MAX).contains(&sig).then(|| unsafe { Signal::from_raw_unchecked(sig as i32) })
 }
 
-/// The names of 1..=31 without the SIG prefix, as `kill -l` prints them, in number order. (One string
-/// rather than a table of slices: the slices' pointers would outweigh the text.)
-#[cfg(not(target_arch = "mips64"))]
-const NAMES: &[u8] = b"HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM TERM STKFLT CHLD CONT STOP \
-    TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO PWR SYS";
-#[cfg(target_arch = "mips64")]
-const NAMES: &[u8] = b"HUP INT QUIT ILL TRAP ABRT EMT FPE KILL BUS SEGV SYS PIPE ALRM TERM USR1 USR2 CHLD PWR WINCH \
-    URG IO STOP TSTP CONT TTIN TTOU VTALRM PROF XCPU XFSZ";
-
 /// Other spellings `kill -l` and libcs accept, for SIGABRT, SIGIO and SIGCHLD.
 const ALIASES: &[u8] = b"IOT POLL CLD";
 const ALIASED: [u8; 3] = [SIGIOT as u8, SIGPOLL as u8, SIGCHLD as u8];
 
-// `NAMES` checked against this architecture's numbers (linux-raw-sys's) while compiling, at no cost in
-// the binary: each name must be the word at its signal's place.
+// `SIGNAL_NAMES` checked against this architecture's numbers (linux-raw-sys's) while compiling, at no cost
+// in the binary: each name must be the word at its signal's place.
 const _: () = {
     use linux_raw_sys::general::*;
     const EVERYWHERE: [(u32, &[u8]); 30] = [
@@ -190,44 +183,33 @@ const _: () = {
         (SIGPWR, b"PWR"),
         (SIGSYS, b"SYS"),
     ];
-    #[cfg(not(target_arch = "mips64"))]
-    let (own, nsig) = ((SIGSTKFLT, b"STKFLT" as &[u8]), MAX);
-    #[cfg(target_arch = "mips64")]
-    let (own, nsig) = ((SIGEMT, b"EMT" as &[u8]), MAX + 1);
     let mut i = 0;
     while i < EVERYWHERE.len() {
         let (number, name) = EVERYWHERE[i];
-        assert!(word_is(NAMES, number as usize - 1, name), "NAMES is not in this architecture's order");
+        assert!(named(number, name), "SIGNAL_NAMES is not in this architecture's order");
         i += 1;
     }
-    assert!(word_is(NAMES, own.0 as usize - 1, own.1), "NAMES is not in this architecture's order");
-    assert!(SIGRTMIN + 2 == RTMIN && nsig == _NSIG, "the real-time signals are not where they are taken to be");
+    assert!(named(SIGNAL_OF_ITS_OWN.0, SIGNAL_OF_ITS_OWN.1), "SIGNAL_NAMES is not in this architecture's order");
+    // The highest signal is the kernel's last, or one below it (MIPS's: see `arch`).
+    let highest_known = MAX == _NSIG || MAX + 1 == _NSIG;
+    assert!(SIGRTMIN + 2 == RTMIN && highest_known, "the real-time signals are not where they are taken to be");
 };
 
-/// Whether word `index` (from 0) of the space-separated `list` is `word`: for the check above.
-const fn word_is(list: &[u8], mut index: usize, word: &[u8]) -> bool {
-    let mut at = 0;
-    while index > 0 && at < list.len() {
-        if list[at] == b' ' {
-            index -= 1;
-        }
-        at += 1;
-    }
+/// Whether signal `sig`'s name is `name`: for the check above, where `==` on slices is not available.
+const fn named(sig: u32, name: &[u8]) -> bool {
+    let listed = word(SIGNAL_NAMES, sig as usize - 1);
     let mut i = 0;
-    while i < word.len() {
-        if at + i >= list.len() || list[at + i] != word[i] {
-            return false;
-        }
+    while i < name.len() && i < listed.len() && name[i] == listed[i] {
         i += 1;
     }
-    at + i == list.len() || list[at + i] == b' '
+    i == name.len() && i == listed.len()
 }
 
 /// A signal's name in three parts, e.g. ("SIG", "RTMIN+", 3) or ("SIG", "TERM", none). Numbers without a
 /// name (32, 33) come out as ("signal ", "", 32).
 pub fn name(sig: u32) -> (&'static [u8], &'static [u8], Option<u32>) {
     match sig {
-        1..=31 => (b"SIG", words(NAMES).nth(sig as usize - 1).unwrap_or_default(), None),
+        1..=31 => (b"SIG", words(SIGNAL_NAMES).nth(sig as usize - 1).unwrap_or_default(), None),
         RTMIN..=MAX if sig - RTMIN <= MAX - sig => (b"SIG", b"RTMIN+", Some(sig - RTMIN)),
         RTMIN..=MAX => (b"SIG", b"RTMAX-", Some(MAX - sig)),
         _ => (b"signal ", b"", Some(sig)),
@@ -241,7 +223,7 @@ pub fn parse(s: &[u8]) -> Option<u32> {
         return (1..=MAX).contains(&n).then_some(n);
     }
     let s = strip_prefix_ignoring_case(s, b"SIG").unwrap_or(s);
-    if let Some(i) = words(NAMES).position(|n| same_letters(n, s)) {
+    if let Some(i) = words(SIGNAL_NAMES).position(|n| same_letters(n, s)) {
         return Some(i as u32 + 1);
     }
     if let Some(i) = words(ALIASES).position(|n| same_letters(n, s)) {
@@ -392,7 +374,7 @@ mod tests {
             assert_eq!(parse(alias), Some(n.into()), "{}", String::from_utf8_lossy(alias));
         }
         assert_eq!(words(ALIASES).count(), ALIASED.len());
-        assert_eq!(words(NAMES).count(), 31);
+        assert_eq!(words(SIGNAL_NAMES).count(), 31);
     }
 
     #[test]

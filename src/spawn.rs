@@ -2,9 +2,9 @@
 //! before exec (its own process group, the terminal's foreground, `--user`, the signal state pidone
 //! inherited given back), then execvp's PATH search.
 
-use crate::bytes::{number, split_once};
+use crate::bytes::{Text, number, split_once};
 use crate::cstrings::{CStrings, cstr, variable_slot};
-use crate::log::{self, Fatal, Level, Line};
+use crate::log::{self, Fatal, Level};
 use crate::passwd::Home;
 use crate::signals::SigSet;
 use crate::sys::{self, Disposition};
@@ -54,7 +54,7 @@ pub unsafe fn spawn(
         }
         // SAFETY: forwarded from the caller.
         Ok(None) => sys::exit_group(unsafe { exec_program(argv, envp, inherited, pidone, user) }),
-        Err(e) => Err(log::fatal(b"fork failed", e)),
+        Err(e) => Err(log::failed(b"fork failed", e)),
     }
 }
 
@@ -74,12 +74,12 @@ unsafe fn exec_program(
     pidone: Pid,
     user: Option<&[u8]>,
 ) -> i32 {
-    let me = process::getpid();
-    log::set_pid(me);
-    let mut listen_pid = Line::bare();
+    let program = process::getpid();
+    log::set_pid(program);
+    let mut listen_pid = Text::empty();
     // SAFETY: forwarded from the caller; `listen_pid` lives until exec.
-    unsafe { hand_over_listen_pid(envp, pidone, me, &mut listen_pid) };
-    if take_terminal(me).is_err() {
+    unsafe { hand_over_listen_pid(envp, pidone, program, &mut listen_pid) };
+    if take_terminal(program).is_err() {
         return 1;
     }
     let mut home = Home::new();
@@ -105,16 +105,18 @@ unsafe fn exec_program(
 
 /// Its own process group, then the terminal's foreground.
 #[unsafe(link_section = ".text.cold")]
-fn take_terminal(me: Pid) -> Result<(), Fatal> {
+fn take_terminal(program: Pid) -> Result<(), Fatal> {
     // Its own process group, so that `-g` and the terminal's job control reach the program's tree only.
-    process::setpgid(None, None).map_err(|e| log::fatal(b"setpgid failed", e))?;
+    process::setpgid(None, None).map_err(|e| log::failed(b"setpgid failed", e))?;
     // SIGTTOU is still blocked here, so this works even when pidone sits in a background group.
     // SAFETY: fd 0 is only borrowed for one ioctl; if it is closed the call fails with EBADF.
-    match rustix::termios::tcsetpgrp(unsafe { rustix::stdio::stdin() }, me) {
+    match rustix::termios::tcsetpgrp(unsafe { rustix::stdio::stdin() }, program) {
         Ok(()) => {}
-        Err(Errno::NOTTY | Errno::BADF) => log::note(Level::Debug, b"tcsetpgrp failed: no tty (ok to proceed)"),
-        Err(Errno::NXIO) => log::note(Level::Debug, b"tcsetpgrp failed: no such device (ok to proceed)"),
-        Err(e) => return Err(log::fatal(b"tcsetpgrp failed", e)),
+        Err(Errno::NOTTY | Errno::BADF) => {
+            log::line(Level::Debug, log::text(b"tcsetpgrp failed: no tty (ok to proceed)"))
+        }
+        Err(Errno::NXIO) => log::line(Level::Debug, log::text(b"tcsetpgrp failed: no such device (ok to proceed)")),
+        Err(e) => return Err(log::failed(b"tcsetpgrp failed", e)),
     }
     Ok(())
 }
@@ -136,15 +138,14 @@ fn give_back(inherited: &Inherited) {
 /// # Safety
 /// `envp` is this process's copy of the kernel's environment vector; `text` must live until exec.
 #[unsafe(link_section = ".text.cold")]
-unsafe fn hand_over_listen_pid(envp: *mut *const u8, pidone: Pid, me: Pid, text: &mut Line) {
+unsafe fn hand_over_listen_pid(envp: *mut *const u8, pidone: Pid, program: Pid, text: &mut Text) {
     let pid = |pid: Pid| pid.as_raw_nonzero().get() as u32;
     // SAFETY: the caller's contract; only this process's copy of the slot is written.
     unsafe {
         let slot = variable_slot(envp, b"LISTEN_PID");
         if !(*slot).is_null() && split_once(cstr(*slot), b'=').and_then(|(_, value)| number(value)) == Some(pid(pidone))
         {
-            text.text(b"LISTEN_PID=").number(pid(me)).text(b"\0");
-            *slot = text.as_bytes().as_ptr();
+            *slot = text.push(b"LISTEN_PID=").number(pid(program)).ended(0).as_ptr();
         }
     }
 }

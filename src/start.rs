@@ -13,6 +13,8 @@ unsafe extern "C" fn _start() -> ! {
 }
 
 unsafe extern "C" fn entry(stack: *mut usize) -> ! {
+    // What origin checks at entry: `_start` handed over the stack as the kernel left it.
+    debug_assert!(stack.addr() % pidone::ENTRY_STACK_ALIGN == 0, "the initial stack is misaligned");
     // SAFETY: execve(2) leaves argc at the stack pointer, then argc argument pointers and a NULL, then the
     // environment pointers and a NULL. These live, unmoved, until the process ends.
     let (argv, envp) = unsafe {
@@ -29,7 +31,7 @@ unsafe extern "C" fn entry(stack: *mut usize) -> ! {
 /// Reached only through a bug: parsing, formatting and the loop return errors instead of panicking.
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo) -> ! {
-    log::note(log::Level::Fatal, b"internal error");
+    log::line(log::Level::Fatal, log::text(b"internal error"));
     sys::exit_group(1)
 }
 

@@ -17,22 +17,53 @@ use crate::sys;
 use core::sync::atomic::{AtomicI32, AtomicU32, Ordering::Relaxed};
 use core::time::Duration;
 use linux_raw_sys::general::{O_CLOEXEC, O_NOCTTY, O_NONBLOCK, O_WRONLY, POLLOUT, SIGPIPE};
+use rustix::fd::RawFd;
 use rustix::io::Errno;
 
-/// Where lines go: a descriptor written as it is (2, or pidone's own), or fd 2 after a ppoll.
-static SINK: AtomicI32 = AtomicI32::new(UNKNOWN);
-const UNKNOWN: i32 = -1;
-const POLLED: i32 = -2;
+/// Where lines go, kept in `SINK` as one number: a descriptor written as it is (fd 2, or pidone's own,
+/// 3 and up), or one of the two negative values below. `Sink`'s own methods are the only code that reads
+/// or makes that number.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Sink(i32);
+
+static SINK: AtomicI32 = AtomicI32::new(Sink::UNKNOWN.0);
+
+impl Sink {
+    /// Not chosen yet: pidone has had nothing to say.
+    const UNKNOWN: Sink = Sink(-1);
+    /// fd 2, written only when ppoll(2) says there is room.
+    const POLLED: Sink = Sink(-2);
+
+    /// A descriptor written as it is.
+    fn direct(fd: RawFd) -> Sink {
+        Sink(fd)
+    }
+
+    fn get() -> Sink {
+        Sink(SINK.load(Relaxed))
+    }
+
+    fn set(self) {
+        SINK.store(self.0, Relaxed);
+    }
+
+    /// The descriptor lines are written to: pidone's own, or fd 2.
+    fn fd(self) -> RawFd {
+        self.0.max(2)
+    }
+
+    /// pidone's own descriptor, if it made one.
+    fn own(self) -> Option<u32> {
+        (self.0 >= 3).then_some(self.0 as u32)
+    }
+}
 
 /// Lines lost to a full stderr since the last one that got through.
 static DROPPED: AtomicU32 = AtomicU32::new(0);
 
 /// pidone's own descriptor for stderr, if it made one: closing the inherited ones must spare it.
 pub fn own_descriptor() -> Option<u32> {
-    match SINK.load(Relaxed) {
-        fd @ 3.. => Some(fd as u32),
-        _ => None,
-    }
+    Sink::get().own()
 }
 
 /// How many lines were dropped since the last one that got through, for the next one to say.
@@ -44,17 +75,17 @@ pub fn dropped() -> u32 {
 /// One write(2): a pipe takes up to 4 KiB whole or not at all; a terminal may take part of it, and the
 /// rest is lost with the line.
 pub fn write(bytes: &[u8]) {
-    let sink = match SINK.load(Relaxed) {
-        UNKNOWN => {
+    let sink = match Sink::get() {
+        Sink::UNKNOWN => {
             let sink = choose();
-            SINK.store(sink, Relaxed);
+            sink.set();
             sink
         }
         sink => sink,
     };
-    // fd 2, or pidone's own descriptor, which it never closes. Closed, fd 2 fails the calls with EBADF.
-    let fd = sink.max(2);
-    let room = sink != POLLED || sys::ready(fd, POLLOUT, Duration::ZERO);
+    // Closed, fd 2 fails the calls with EBADF; pidone never closes its own descriptor.
+    let fd = sink.fd();
+    let room = sink != Sink::POLLED || sys::ready(fd, POLLOUT, Duration::ZERO);
     let written = if room { sys::write(fd, bytes) } else { Err(Errno::AGAIN) };
     match written {
         Ok(_) => DROPPED.store(0, Relaxed),
@@ -72,15 +103,15 @@ pub fn write(bytes: &[u8]) {
 }
 
 /// The sink for what fd 2 is (the module's header).
-fn choose() -> i32 {
+fn choose() -> Sink {
     // Closed, fd 2 fails lseek(2) with EBADF.
     if !sys::is_stream(2) {
-        return 2;
+        return Sink::direct(2);
     }
     match sys::open(c"/proc/self/fd/2", O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC) {
         // Below 3 it would stand in for a closed stdin or stdout, and the child's tcsetpgrp on fd 0 would
         // take it for the terminal: dropped then, as a failed open.
-        Ok(own) if own.raw() >= 3 => own.keep(),
-        _ => POLLED,
+        Ok(own) if own.raw() >= 3 => Sink::direct(own.keep()),
+        _ => Sink::POLLED,
     }
 }

@@ -28,7 +28,7 @@ pub fn supervise(program: Option<Pid>, config: &Config) -> Result<u8, Fatal> {
     loop {
         let sig = next_signal()?;
         if signals::is_child(sig) {
-            log::note(Level::Debug, b"Received SIGCHLD");
+            log::line(Level::Debug, log::text(b"Received SIGCHLD"));
             if let Some(ending) = children::reap(program, config.warn_reaped)?.program {
                 return exit_code(ending, config);
             }
@@ -45,7 +45,7 @@ pub fn supervise(program: Option<Pid>, config: &Config) -> Result<u8, Fatal> {
 
 /// The next signal pidone gets, however long that takes.
 fn next_signal() -> Result<u32, Fatal> {
-    sys::wait_signal(&SigSet::supervised(), None).map_err(|e| log::fatal(b"Unexpected error in sigtimedwait", e))
+    sys::wait_signal(&SigSet::supervised(), None).map_err(|e| log::failed(b"Unexpected error in sigtimedwait", e))
 }
 
 /// Sends `sig`, after `-r`, on to the program or with `-g` its process group. The program is never
@@ -73,10 +73,10 @@ fn forward(program: Pid, sig: u32, config: &Config) -> Result<(), Fatal> {
     match sent {
         Ok(()) => Ok(()),
         Err(Errno::SRCH) => {
-            log::note(Level::Warn, b"Child was dead when forwarding signal");
+            log::line(Level::Warn, log::text(b"Child was dead when forwarding signal"));
             Ok(())
         }
-        Err(e) => Err(log::fatal(b"Unexpected error when forwarding signal", e)),
+        Err(e) => Err(log::failed(b"Unexpected error when forwarding signal", e)),
     }
 }
 
@@ -92,7 +92,7 @@ fn exit_code(ending: Ending, config: &Config) -> Result<u8, Fatal> {
         }),
         Ending::Unknown => {}
     }
-    let code = ending.code().ok_or_else(|| log::fatal_note(b"Main child exited for unknown reason"))?;
-    log::note(Level::Trace, b"Exiting: child has exited");
+    let code = ending.code().ok_or_else(|| log::fatal(log::text(b"Main child exited for unknown reason")))?;
+    log::line(Level::Trace, log::text(b"Exiting: child has exited"));
     Ok(config.expected.remap(code))
 }

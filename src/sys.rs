@@ -1,17 +1,17 @@
-//! The system calls rustix keeps only in its hidden `runtime` module (whose name it rotates on purpose):
-//! fork, execve, rt_sigprocmask, rt_sigaction, rt_sigtimedwait and exit_group, issued directly; close_range,
-//! which rustix does not have; clock_gettime, whose rustix version brings a vDSO loader several times
-//! the size of all of pidone's own code for a call made only while `--grace` runs; and openat, lseek,
-//! ppoll, socket and connect, smaller here than rustix's. Everything else goes through rustix's stable API.
+//! The system calls pidone makes itself, each through `arch::syscall4`: those rustix keeps only in its
+//! hidden `runtime` module (whose name it rotates on purpose): fork (as clone), execve, rt_sigprocmask,
+//! rt_sigaction, rt_sigtimedwait and exit_group; close_range, which rustix does not have; clock_gettime,
+//! whose rustix version brings a vDSO loader several times the size of all of pidone's own code for a call
+//! made only while `--grace` runs; and openat, lseek, ppoll, socket, connect, read, write and writev,
+//! smaller here than rustix's. The three that take a time go through `arch::timed`, which picks the
+//! architecture's version. Everything else goes through rustix's stable API.
 
-use crate::arch::{self, syscall4};
+use crate::arch::{self, kernel_sigaction, syscall4, timed};
 use crate::signals::SigSet;
 use core::ffi::CStr;
 use core::mem::size_of;
 use core::net::IpAddr;
 use core::time::Duration;
-#[cfg(not(target_arch = "mips64"))]
-use linux_raw_sys::general::kernel_sigaction;
 use linux_raw_sys::general::{
     __NR_clone, __NR_close_range, __NR_connect, __NR_execve, __NR_exit_group, __NR_lseek, __NR_openat, __NR_read,
     __NR_rt_sigaction, __NR_rt_sigprocmask, __NR_socket, __NR_write, __NR_writev, __kernel_sighandler_t,
@@ -27,23 +27,6 @@ use rustix::process::Pid;
 /// The kernel's sigset_t size in bytes, which rt_sig* calls take as their last argument (any other is
 /// EINVAL): 8, or 16 on MIPS. `SigSet` is the kernel's own (signals.rs).
 const SIGSET_SIZE: usize = core::mem::size_of::<SigSet>();
-
-/// rt_sigaction's struct on MIPS, as its kernel has it: a 32-bit sa_flags first, then the handler and
-/// the mask, no sa_restorer. linux-raw-sys 0.12's MIPS `kernel_sigaction` has the generic order (handler
-/// first, a 64-bit sa_flags after it): with it, SIG_IGN would go to the kernel as SIG_DFL with flags.
-#[cfg(target_arch = "mips64")]
-#[allow(non_camel_case_types)]
-#[repr(C)]
-#[derive(Clone, Copy)]
-struct kernel_sigaction {
-    sa_flags: u32,
-    sa_handler_kernel: __kernel_sighandler_t,
-    sa_mask: linux_raw_sys::general::kernel_sigset_t,
-}
-#[cfg(target_arch = "mips64")]
-const _: () = assert!(
-    core::mem::size_of::<kernel_sigaction>() == 32 && core::mem::offset_of!(kernel_sigaction, sa_handler_kernel) == 8
-);
 
 /// Raw return values in -4095..=-1 are negated errnos (the kernel's own convention, which each
 /// architecture's `syscall4` delivers).
@@ -248,62 +231,6 @@ pub fn set_disposition(sig: u32, new: &Disposition) -> Disposition {
     old
 }
 
-/// The time system calls, as (time64, classic). On 64-bit architectures both are the same call, which
-/// takes 64-bit time. On 32-bit ones the time64 calls (Linux 5.1 and later, and the only ones on a kernel
-/// built without COMPAT_32BIT_TIME) take 64-bit seconds and the classic ones 32-bit seconds; pidone's
-/// times are all relative and its clock monotonic, so 32 bits of seconds stay right past 2038.
-#[cfg(target_pointer_width = "64")]
-mod time_calls {
-    use linux_raw_sys::general::{__NR_clock_gettime, __NR_ppoll, __NR_rt_sigtimedwait};
-    pub const SIGTIMEDWAIT: [u32; 2] = [__NR_rt_sigtimedwait; 2];
-    pub const CLOCK_GETTIME: [u32; 2] = [__NR_clock_gettime; 2];
-    pub const PPOLL: [u32; 2] = [__NR_ppoll; 2];
-}
-#[cfg(target_pointer_width = "32")]
-mod time_calls {
-    use linux_raw_sys::general::{
-        __NR_clock_gettime, __NR_clock_gettime64, __NR_ppoll, __NR_ppoll_time64, __NR_rt_sigtimedwait,
-        __NR_rt_sigtimedwait_time64,
-    };
-    pub const SIGTIMEDWAIT: [u32; 2] = [__NR_rt_sigtimedwait_time64, __NR_rt_sigtimedwait];
-    pub const CLOCK_GETTIME: [u32; 2] = [__NR_clock_gettime64, __NR_clock_gettime];
-    pub const PPOLL: [u32; 2] = [__NR_ppoll_time64, __NR_ppoll];
-}
-
-/// On a 32-bit architecture, a time64 call was answered ENOSYS (a kernel older than 5.1) or EPERM (a
-/// seccomp profile older than them: Docker's before 20.10 answers EPERM for any call it does not list,
-/// and none of these calls fails with EPERM for another reason): the classic calls from then on.
-#[cfg(target_pointer_width = "32")]
-static CLASSIC_TIME: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
-
-/// Makes time system call `calls` through `call(number, timespec pointer)`, with `ts` (or NULL) as the
-/// timespec the kernel reads or fills.
-fn timed(calls: [u32; 2], ts: Option<&mut __kernel_timespec>, call: impl Fn(u32, usize) -> isize) -> isize {
-    #[cfg(target_pointer_width = "64")]
-    {
-        call(calls[0], ts.map_or(0, |t| t as *mut __kernel_timespec as usize))
-    }
-    #[cfg(target_pointer_width = "32")]
-    {
-        use core::sync::atomic::Ordering::Relaxed;
-        let mut ts = ts;
-        if !CLASSIC_TIME.load(Relaxed) {
-            let ret = call(calls[0], ts.as_deref_mut().map_or(0, |t| t as *mut __kernel_timespec as usize));
-            let unavailable = |e: Errno| ret == -(e.raw_os_error() as isize);
-            if !unavailable(Errno::NOSYS) && !unavailable(Errno::PERM) {
-                return ret;
-            }
-            CLASSIC_TIME.store(true, Relaxed);
-        }
-        let Some(ts) = ts else { return call(calls[1], 0) };
-        // The classic timespec: 32-bit seconds, 32-bit nanoseconds.
-        let mut classic = [ts.tv_sec as i32, ts.tv_nsec as i32];
-        let ret = call(calls[1], classic.as_mut_ptr() as usize);
-        (ts.tv_sec, ts.tv_nsec) = (classic[0].into(), classic[1].into());
-        ret
-    }
-}
-
 /// rt_sigtimedwait(2) without siginfo: waits until a signal in `set` is pending and dequeues it, or fails
 /// with EAGAIN once `timeout` (if any) has passed. The signals in `set` must be blocked. Every wait for a
 /// signal in pidone is this one.
@@ -314,9 +241,8 @@ pub fn wait_signal(set: &SigSet, timeout: Option<Duration>) -> Result<u32, Errno
     loop {
         // SAFETY: `set` is a live set of SIGSET_SIZE bytes; the timeout is NULL or a live timespec of the
         // call's layout; siginfo may be NULL.
-        let ret = timed(time_calls::SIGTIMEDWAIT, timespec.as_mut(), |nr, ts| unsafe {
-            syscall4(nr, set, 0, ts, SIGSET_SIZE)
-        });
+        let ret =
+            timed(arch::SIGTIMEDWAIT, timespec.as_mut(), |nr, ts| unsafe { syscall4(nr, set, 0, ts, SIGSET_SIZE) });
         match result(ret) {
             // A stop and a SIGCONT: wait on. (A timeout is only ever what is left before a deadline, which
             // the caller measures again.)
@@ -335,7 +261,7 @@ pub fn ready(fd: RawFd, events: u32, timeout: Duration) -> bool {
     let mut timeout = __kernel_timespec { tv_sec: timeout.as_secs() as i64, tv_nsec: timeout.subsec_nanos().into() };
     // SAFETY: one live pollfd (the kernel writes its `revents`, a plain integer) and a live timespec of
     // the call's layout; no signal mask (NULL), so the kernel reads no set size.
-    let ready = timed(time_calls::PPOLL, Some(&mut timeout), |nr, ts| unsafe { syscall4(nr, poll, 1, ts, 0) });
+    let ready = timed(arch::PPOLL, Some(&mut timeout), |nr, ts| unsafe { syscall4(nr, poll, 1, ts, 0) });
     ready == 1
 }
 
@@ -362,9 +288,7 @@ fn monotonic_nanos() -> u64 {
     let mut now = __kernel_timespec { tv_sec: 0, tv_nsec: 0 };
     // SAFETY: `now` is a live timespec of the call's layout for the kernel to fill. CLOCK_MONOTONIC cannot
     // fail.
-    timed(time_calls::CLOCK_GETTIME, Some(&mut now), |nr, ts| unsafe {
-        syscall4(nr, CLOCK_MONOTONIC as usize, ts, 0, 0)
-    });
+    timed(arch::CLOCK_GETTIME, Some(&mut now), |nr, ts| unsafe { syscall4(nr, CLOCK_MONOTONIC as usize, ts, 0, 0) });
     (now.tv_sec as u64).wrapping_mul(1_000_000_000).wrapping_add(now.tv_nsec as u64)
 }
 

@@ -53,7 +53,7 @@ unsafe impl Sync for Files {}
 /// `Cannot run as SPEC: `, the error's text if any, then `why`.
 #[unsafe(link_section = ".text.cold")]
 fn refuse(spec: &[u8], e: Option<Errno>, why: &[u8]) -> Fatal {
-    log::fatal_line(|l| {
+    log::fatal(|l| {
         l.text(b"Cannot run as ").text(spec).text(b": ");
         if let Some(e) = e {
             l.errno(e);

@@ -4,10 +4,15 @@
 //! - System calls: `svc 0`; number in x8, arguments in x0..x3; the result in x0, a negated errno on failure.
 //! - clone(flags, stack, parent_tid, tls, child_tid). 64-bit time_t.
 
+pub use super::generic_signals::*;
+pub use super::time64::*;
 use core::arch::asm;
 
 /// Flags (SIGCHLD, the exit signal), then no stack.
 pub const CLONE_FORK_ARGS: [usize; 2] = [linux_raw_sys::general::SIGCHLD as usize, 0];
+
+/// The initial stack pointer's alignment, as the ABI promises it (checked at entry in debug builds).
+pub const ENTRY_STACK_ALIGN: usize = 16;
 
 /// # Safety
 /// The arguments are what system call `nr` expects, every pointer valid for the call's duration.

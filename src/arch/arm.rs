@@ -5,13 +5,18 @@
 //! - System calls: `svc 0`; number in r7, arguments in r0..r3; the result in r0, a negated errno on
 //!   failure. In Thumb mode r7 is the frame pointer, which `asm!` may not name: the number goes through
 //!   another register and r7 is put back.
-//! - clone(flags, stack, parent_tid, tls, child_tid). 32-bit: the time64 calls exist since Linux 5.1
-//!   (`sys.rs`).
+//! - clone(flags, stack, parent_tid, tls, child_tid). 32-bit time_t: the time64 calls exist since Linux
+//!   5.1.
 
+pub use super::generic_signals::*;
+pub use super::time32::*;
 use core::arch::asm;
 
 /// Flags (SIGCHLD, the exit signal), then no stack.
 pub const CLONE_FORK_ARGS: [usize; 2] = [linux_raw_sys::general::SIGCHLD as usize, 0];
+
+/// The initial stack pointer's alignment, as the ABI promises it (checked at entry in debug builds).
+pub const ENTRY_STACK_ALIGN: usize = 8;
 
 /// # Safety
 /// The arguments are what system call `nr` expects, every pointer valid for the call's duration.

@@ -1,9 +1,10 @@
 //! mips64el (Docker's linux/mips64le), the n64 ABI. A tier-3 target: the pinned nightly builds `core`, and
-//! `asm!` here needs `asm_experimental_arch` (lib.rs and main.rs enable it for this architecture only).
+//! `asm!` here needs `asm_experimental_arch` (build.rs sets `experimental_asm`, which enables it).
 //!
 //! - Entry: the stack pointer ($sp, $29) points at argc; n64 wants it 16-byte aligned and has no argument
-//!   save area to reserve (o32 does). $gp is left unset: the code is non-PIC (relocation-model=static turns
-//!   off abicalls for n64) and LLVM makes no gp-relative accesses unless asked to (-mgpopt).
+//!   save area to reserve (o32 does). The code is non-PIC (relocation-model=static turns off abicalls for
+//!   n64), but pidone's crate is built with -mgpopt (xtask's targets.rs): its small data is reached
+//!   through $gp, which `_start` points at the linker's `_gp` (build.rs puts the small data in reach).
 //! - System calls: `syscall`; number in $v0 ($2), arguments in $a0..$a3 ($4..$7); the result in $v0.
 //!   Failure is not a negative result: the kernel sets $a3 ($7) to 1 and leaves the positive errno in
 //!   $v0, which is negated here so that callers see the usual convention. The kernel's return path
@@ -18,14 +19,18 @@
 //!   a system call: only real hardware shows the difference. hi and lo cannot be named either; the
 //!   disassembly shows no product or quotient kept in them across a system call.
 //! - clone(flags, stack, parent_tid, tls, child_tid): the kernel's CONFIG_CLONE_BACKWARDS. 64-bit time_t.
-//! - Its own numbering: signals (SIGCHLD is 18, _NSIG 128: a 16-byte sigset_t), errnos (ENOSYS 89), system
-//!   calls (5000 + n), and rt_sigaction's struct (flags first); signals.rs and sys.rs follow it, and the
-//!   errno texts are packed from linux-raw-sys's numbers.
+//! - Its own numbering: signals (below), errnos (ENOSYS 89; the errno texts are packed from linux-raw-sys's
+//!   numbers), system calls (5000 + n), and rt_sigaction's struct (below).
 
+pub use super::time64::*;
 use core::arch::asm;
+use linux_raw_sys::general::{__kernel_sighandler_t, kernel_sigset_t};
 
 /// Flags (SIGCHLD, the exit signal), then no stack.
 pub const CLONE_FORK_ARGS: [usize; 2] = [linux_raw_sys::general::SIGCHLD as usize, 0];
+
+/// The initial stack pointer's alignment, as the ABI promises it (checked at entry in debug builds).
+pub const ENTRY_STACK_ALIGN: usize = 16;
 
 /// # Safety
 /// The arguments are what system call `nr` expects, every pointer valid for the call's duration.
@@ -67,3 +72,37 @@ macro_rules! start_instructions {
         )
     };
 }
+
+/// The classic signals in MIPS's own order (SIGUSR1 is 16, SIGCHLD 18, SIGPWR 19; a SIGEMT, no SIGSTKFLT),
+/// without the SIG prefix, as `kill -l` prints them.
+pub const SIGNAL_NAMES: &[u8] = b"HUP INT QUIT ILL TRAP ABRT EMT FPE KILL BUS SEGV SYS PIPE ALRM TERM USR1 USR2 CHLD \
+    PWR WINCH URG IO STOP TSTP CONT TTIN TTOU VTALRM PROF XCPU XFSZ";
+
+/// The one name in `SIGNAL_NAMES` that not every architecture has.
+pub const SIGNAL_OF_ITS_OWN: (u32, &[u8]) = (linux_raw_sys::general::SIGEMT, b"EMT");
+
+/// The highest signal number: glibc's SIGRTMAX, 127, not the kernel's 128 (_NSIG), which a wait status
+/// cannot tell apart from an exit (128 & 0x7f is 0), nor 128+N an exit code.
+pub const SIGNAL_MAX: u32 = 127;
+
+/// The kernel's sigset_t: 128 bits, two 64-bit words, word (n-1)/64 holding signal n.
+pub type SigSetWords = [u64; 2];
+
+pub const fn sig_set_words(first: u64, second: u64) -> SigSetWords {
+    [first, second]
+}
+
+/// rt_sigaction's struct as MIPS's kernel has it: a 32-bit sa_flags first, then the handler and the mask,
+/// no sa_restorer. linux-raw-sys 0.12's MIPS `kernel_sigaction` has the generic order (handler first, a
+/// 64-bit sa_flags after it): with it, SIG_IGN would go to the kernel as SIG_DFL with flags.
+#[allow(non_camel_case_types)]
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct kernel_sigaction {
+    pub sa_flags: u32,
+    pub sa_handler_kernel: __kernel_sighandler_t,
+    pub sa_mask: kernel_sigset_t,
+}
+const _: () = assert!(
+    core::mem::size_of::<kernel_sigaction>() == 32 && core::mem::offset_of!(kernel_sigaction, sa_handler_kernel) == 8
+);

@@ -6,10 +6,15 @@
 //! - System calls: `svc 0`; number in r1, arguments in r2..r5; the result in r2, a negated errno on failure.
 //! - clone(stack, flags, parent_tid, child_tid, tls): the stack comes first here. 64-bit time_t.
 
+pub use super::generic_signals::*;
+pub use super::time64::*;
 use core::arch::asm;
 
 /// No stack, then the flags (SIGCHLD, the exit signal): s390x's order.
 pub const CLONE_FORK_ARGS: [usize; 2] = [0, linux_raw_sys::general::SIGCHLD as usize];
+
+/// The initial stack pointer's alignment, as the ABI promises it (checked at entry in debug builds).
+pub const ENTRY_STACK_ALIGN: usize = 8;
 
 /// # Safety
 /// The arguments are what system call `nr` expects, every pointer valid for the call's duration.

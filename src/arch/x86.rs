@@ -4,13 +4,18 @@
 //! - System calls: `int 0x80` (no vDSO: pidone never reads the auxiliary vector); number in eax, arguments
 //!   in ebx, ecx, edx, esi; the result in eax, a negated errno on failure. LLVM keeps esi for itself, so
 //!   the fourth argument is swapped into it for the call and back.
-//! - clone(flags, stack, parent_tid, tls, child_tid). 32-bit: the time64 calls exist since Linux 5.1
-//!   (`sys.rs`).
+//! - clone(flags, stack, parent_tid, tls, child_tid). 32-bit time_t: the time64 calls exist since Linux
+//!   5.1.
 
+pub use super::generic_signals::*;
+pub use super::time32::*;
 use core::arch::asm;
 
 /// Flags (SIGCHLD, the exit signal), then no stack.
 pub const CLONE_FORK_ARGS: [usize; 2] = [linux_raw_sys::general::SIGCHLD as usize, 0];
+
+/// The initial stack pointer's alignment, as the ABI promises it (checked at entry in debug builds).
+pub const ENTRY_STACK_ALIGN: usize = 16;
 
 /// # Safety
 /// The arguments are what system call `nr` expects, every pointer valid for the call's duration.

@@ -34,14 +34,7 @@ fn spread(samples: &[f64]) -> (f64, f64) {
 }
 
 pub fn bench() -> Result<()> {
-    setup::packages(&[
-        ("tini-static", "tini"),
-        ("dumb-init", "dumb-init"),
-        ("catatonit", "catatonit"),
-        ("valgrind", "valgrind"),
-        ("strace", "strace"),
-        ("taskset", "util-linux"),
-    ])?;
+    setup::packages(&["tini-static", "dumb-init", "catatonit", "valgrind", "strace", "taskset"])?;
     let built = dist::dist()?;
     let app = testapp::build()?;
     let mut inits = vec![Init { name: "pidone", path: built.native.clone() }];
@@ -59,15 +52,12 @@ pub fn bench() -> Result<()> {
     }
     let load_before = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     let app = app.to_str().ok_or("non-UTF-8 path")?.to_owned();
-    let mut metrics = vec![
-        size(&inits, &built),
-        peak_rss(&inits)?,
-        idle_wakeups(&inits)?,
-        startup_instructions(&inits)?,
-        startup_syscalls(&inits)?,
-        startup_overhead(&inits)?,
-        forwarding_overhead(&inits, &app)?,
-    ];
+    let mut metrics = vec![size(&inits, &built)];
+    for metric in sampled() {
+        metrics.push(metric.run(&inits)?);
+    }
+    metrics.push(startup_overhead(&inits)?);
+    metrics.push(forwarding_overhead(&inits, &app)?);
     metrics.extend(zombie_burst(&inits, &app)?);
     metrics.extend(orphan_churn(&inits, &app)?);
     metrics.push(exit_latency(&inits, &app)?);
@@ -180,43 +170,71 @@ impl Drop for AsPid1 {
     }
 }
 
-fn peak_rss(inits: &[Init]) -> Result<Metric> {
-    let samples = rounds(inits, 5, vm_hwm)?;
-    let pidone = median(&samples[0]);
-    Ok(Metric {
-        name: "peak RSS of the init (VmHWM)",
-        unit: "KiB",
-        target: target(pidone, VM_HWM_CEILING, format!("≤ {VM_HWM_CEILING} KiB")),
-        samples,
-    })
+/// A metric whose samples are one function's, once per init and round.
+struct Sampled {
+    name: &'static str,
+    unit: &'static str,
+    rounds: usize,
+    measure: fn(&Init) -> Result<f64>,
+    /// The target for pidone, as text, and what its median is held to.
+    target: String,
+    limit: Limit,
 }
 
-fn idle_wakeups(inits: &[Init]) -> Result<Metric> {
-    let samples = rounds(inits, 1, idle_wakeups_per_minute)?;
-    let pidone = median(&samples[0]);
-    Ok(Metric { name: "idle wake-ups", unit: "/min", target: target(pidone, 0.0, "0".into()), samples })
+enum Limit {
+    /// In the metric's unit.
+    Fixed(f64),
+    /// A share of tini-static's median.
+    ShareOfTini(f64),
 }
 
-fn startup_instructions(inits: &[Init]) -> Result<Metric> {
-    let samples = rounds(inits, 1, instructions)?;
-    let (pidone, tini) = (median(&samples[0]), median(&samples[1]));
-    Ok(Metric {
-        name: "start-up instructions (callgrind)",
-        unit: "instr",
-        target: target(pidone / tini, 0.10, "≤ 10% of tini-static".into()),
-        samples,
-    })
+fn sampled() -> [Sampled; 4] {
+    [
+        Sampled {
+            name: "peak RSS of the init (VmHWM)",
+            unit: "KiB",
+            rounds: 5,
+            measure: vm_hwm,
+            target: format!("≤ {VM_HWM_CEILING} KiB"),
+            limit: Limit::Fixed(VM_HWM_CEILING),
+        },
+        Sampled {
+            name: "idle wake-ups",
+            unit: "/min",
+            rounds: 1,
+            measure: idle_wakeups_per_minute,
+            target: "0".into(),
+            limit: Limit::Fixed(0.0),
+        },
+        Sampled {
+            name: "start-up instructions (callgrind)",
+            unit: "instr",
+            rounds: 1,
+            measure: instructions,
+            target: "≤ 10% of tini-static".into(),
+            limit: Limit::ShareOfTini(0.10),
+        },
+        Sampled {
+            name: "start-up syscalls (strace)",
+            unit: "calls",
+            rounds: 1,
+            measure: syscalls,
+            target: format!("≤ {SYSCALLS_CEILING}"),
+            limit: Limit::Fixed(SYSCALLS_CEILING),
+        },
+    ]
 }
 
-fn startup_syscalls(inits: &[Init]) -> Result<Metric> {
-    let samples = rounds(inits, 1, syscalls)?;
-    let pidone = median(&samples[0]);
-    Ok(Metric {
-        name: "start-up syscalls (strace)",
-        unit: "calls",
-        target: target(pidone, SYSCALLS_CEILING, format!("≤ {SYSCALLS_CEILING}")),
-        samples,
-    })
+impl Sampled {
+    fn run(self, inits: &[Init]) -> Result<Metric> {
+        let samples = rounds(inits, self.rounds, self.measure)?;
+        let pidone = median(&samples[0]);
+        let target = match self.limit {
+            Limit::Fixed(limit) => target(pidone, limit, self.target),
+            Limit::ShareOfTini(share) => target(pidone / median(&samples[1]), share, self.target),
+        };
+        Ok(Metric { name: self.name, unit: self.unit, target, samples })
+    }
 }
 
 /// The init's peak resident memory (KiB) as PID 1 while its program sleeps.
@@ -288,7 +306,7 @@ const VM_HWM_CEILING: f64 = 36.0;
 /// The figures that do not depend on the machine's load, against ceilings (today's values plus a small
 /// margin), so that a change that costs them fails the test run with the figure. Returns passed, failed.
 pub fn ceilings(pidone: &Path) -> Result<Count> {
-    setup::packages(&[("valgrind", "valgrind"), ("strace", "strace")])?;
+    setup::packages(&["valgrind", "strace"])?;
     type Measure = fn(&Init) -> Result<f64>;
     let checks: [(&str, &str, f64, Measure); 4] = [
         ("start-up system calls (strace)", "", SYSCALLS_CEILING, syscalls),

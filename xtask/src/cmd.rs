@@ -1,4 +1,5 @@
-//! What every verb needs: the workspace's root, running a command, and the count of checks passed.
+//! What every verb needs: the workspace's root, running a command, and checks: how they are run, said and
+//! counted.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -33,4 +34,35 @@ impl std::ops::AddAssign for Count {
         self.passed += other.passed;
         self.failed += other.failed;
     }
+}
+
+/// A check's name, and the check.
+pub type Check<'a> = (&'a str, &'a dyn Fn() -> Result<()>);
+
+/// Runs the checks, saying each verdict (`ok    name`, or `FAIL  name: why`), and counts them: the one way
+/// a verb reports a check. A failure does not stop the rest; the verb's last line adds them all up.
+pub fn run_all(checks: &[Check]) -> Count {
+    let mut count = Count::default();
+    for (name, check) in checks {
+        match check() {
+            Ok(()) => {
+                count.passed += 1;
+                println!("ok    {name}");
+            }
+            Err(e) => {
+                count.failed += 1;
+                println!("FAIL  {name}: {e}");
+            }
+        }
+    }
+    count
+}
+
+/// A step that counts its own checks: its count, or, when it could not finish, one failure more, said as
+/// `run_all` says one.
+pub fn counted(name: &str, step: Result<Count>) -> Count {
+    step.unwrap_or_else(|e| {
+        println!("FAIL  {name}: {e}");
+        Count { passed: 0, failed: 1 }
+    })
 }

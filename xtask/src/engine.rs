@@ -1,31 +1,10 @@
-//! What the end-to-end scenarios of both engines share: a scenario and how they are run and counted, the
-//! engine's command line (podman's and Docker's take the same verbs), and the checks made with it.
+//! What the end-to-end scenarios of both engines share: the engine's command line (podman's and Docker's
+//! take the same verbs), and the checks made with it.
 
-use crate::cmd::{Count, Result};
+use crate::cmd::Result;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
-
-/// A name, and its check.
-pub type Scenario<'a> = (&'a str, &'a dyn Fn() -> Result<()>);
-
-/// Runs the scenarios, printing each verdict, and counts them.
-pub fn run_all(scenarios: &[Scenario]) -> Count {
-    let mut count = Count::default();
-    for (name, scenario) in scenarios {
-        match scenario() {
-            Ok(()) => {
-                count.passed += 1;
-                println!("ok    {name}");
-            }
-            Err(e) => {
-                count.failed += 1;
-                println!("FAIL  {name}: {e}");
-            }
-        }
-    }
-    count
-}
 
 /// A container engine's command line: podman's and docker's take the same verbs.
 pub struct Engine {

@@ -3,9 +3,9 @@
 //! Incus stop every container: with the halt signal to PID 1. Everything lives under target/lxc. Such a
 //! container is never `lxc-destroy`ed: its rootfs is the machine's `/`; its directory is removed by hand.
 
-use crate::cmd::{Count, Result, root};
+use crate::cmd::{Check, Count, Result, root, run_all};
 use crate::dist::Dist;
-use crate::engine::{Scenario, expect_eq, output, run_all};
+use crate::engine::{expect_eq, output};
 use crate::setup;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -20,12 +20,12 @@ while :; do sleep 1000 & wait $!; done
 "#;
 
 pub fn scenarios(built: &Dist) -> Result<Count> {
-    setup::packages(&[("lxc-start", "lxc")])?;
+    setup::packages(&["lxc-start"])?;
     let pidone = built.native.to_str().ok_or("non-UTF-8 path")?;
     let dir = root().join("target/lxc");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let scenarios: &[Scenario] = &[
+    let scenarios: &[Check] = &[
         ("lxc-stop: LXC's halt signal reaches the program as TERM; its handler runs, the init ends with 0", &|| {
             let stopped = Container::start(&dir, "halt", &format!("{pidone} --"))?.stop(&[])?;
             expect_eq(&stopped.got.as_str(), &"TERM\n", "what the program got")?;

@@ -11,12 +11,14 @@ mod e2e;
 mod elf;
 mod engine;
 mod fuzz;
+mod house;
 mod initramfs;
 mod kernels;
 mod lxc;
 /// The integration tests' way into a fresh PID namespace, shared.
 #[path = "../../tests/common/namespace.rs"]
 mod namespace;
+mod oci;
 mod podman;
 mod publish;
 mod release;
@@ -43,6 +45,8 @@ usage: cargo xtask <verb>
   run -- ARGS   run `pidone ARGS` as PID 1 of a fresh PID namespace (the build for this machine)
   e2e           the release set, then its images under podman + runc (kube play, pod pause processes),
                 Docker's engine, and LXC
+  house         ARCHITECTURE.md against the code: the code map and its order, the architectures, the
+                architectures' cfgs fenced in src/arch
   bench         pidone against tini-static, tini, dumb-init, catatonit: table, JSON and SVG in target/bench
   fuzz [SECS]   fuzz each parser (command line, /etc/passwd, URL, HTTP status) for SECS (default 300)
   kernels [ARCH...]
@@ -67,6 +71,7 @@ fn main() -> ExitCode {
         }
         .map(|()| ExitCode::SUCCESS),
         Some("bench") => bench::bench().map(|()| ExitCode::SUCCESS),
+        Some("house") => house::check().and_then(all_passed),
         Some("kernels") => {
             dist::dist().and_then(|built| kernels::kernels(&built, &args[1..])).map(kernels::total).and_then(all_passed)
         }

@@ -3,12 +3,10 @@
 //! pod specs (`podman kube play`), and loads the release's image archive. Storage lives under target/e2e,
 //! so nothing touches the machine's own images.
 
-use crate::cmd::{Count, Result, root, status};
+use crate::cmd::{Count, Result, root, run_all, status};
 use crate::dist::Dist;
-use crate::engine::{
-    Engine, Running, exit_codes_pass, expect_contains, expect_eq, output, run_all, stopped_at_once_with,
-};
-use crate::release::{self, ARCHIVE};
+use crate::engine::{Engine, Running, exit_codes_pass, expect_contains, expect_eq, output, stopped_at_once_with};
+use crate::oci::{ARCHIVE, raw_index};
 use crate::{setup, testapp};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -43,7 +41,7 @@ struct Podman<'a> {
 /// Podman's scenarios against `built` and the image archive in target/dist. An error means the images
 /// could not even be built.
 pub fn scenarios(built: &Dist) -> Result<Count> {
-    setup::packages(&[("buildah", "buildah"), ("podman", "podman"), ("runc", "runc"), ("catatonit", "catatonit")])?;
+    setup::packages(&["buildah", "podman", "runc", "catatonit"])?;
     let work = root().join("target/e2e");
     let context = testapp::image_context(&work)?;
     let storage = Storage { work: work.clone() };
@@ -212,87 +210,94 @@ fn pods(p: &Podman) -> Count {
 fn archive(p: &Podman) -> Count {
     run_all(&[
         ("pidone-oci.tar: one image index, an image per platform with its os, architecture and variant", &|| {
-            let index: serde_json::Value = serde_json::from_slice(&release::raw_index(&p.archive)?)
-                .map_err(|e| format!("the index is not JSON: {e}"))?;
-            let listed: Vec<String> = index["manifests"]
-                .as_array()
-                .ok_or("no manifests in the index")?
-                .iter()
-                .map(|m| {
-                    let p = &m["platform"];
-                    let variant = p["variant"].as_str().map(|v| format!("/{v}")).unwrap_or_default();
-                    format!(
-                        "{}/{}{variant}",
-                        p["os"].as_str().unwrap_or("?"),
-                        p["architecture"].as_str().unwrap_or("?")
-                    )
-                })
-                .collect();
-            let want: Vec<String> = p.built.all.iter().map(|(t, _)| t.platform.to_owned()).collect();
-            expect_eq(&listed, &want, "platforms")?;
-            // A push copies every platform: the same copy, to a directory instead of a registry.
-            let pushed = p.work.join("pushed");
-            let _ = std::fs::remove_dir_all(&pushed);
-            status(
-                Command::new("skopeo")
-                    .args(["copy", "--quiet", "--all"])
-                    .arg(format!("oci-archive:{}", p.archive.display()))
-                    .arg(format!("oci:{}:pidone", pushed.display())),
-            )?;
-            let copied = Command::new("skopeo")
-                .arg("inspect")
-                .arg("--raw")
-                .arg(format!("oci:{}:pidone", pushed.display()))
-                .output();
-            let copied = copied.map_err(|e| format!("skopeo: {e}"))?.stdout;
-            expect_eq(&copied, &release::raw_index(&p.archive)?, "the index a push copies")
+            index_has_every_platform(p)
         }),
         ("pidone-oci.tar, copied into podman's storage (skopeo), gives an application its init", &|| {
-            p.storage.layer_app_on_archive(&p.context, &p.archive)?;
-            expect_contains(&p.engine.run(&[FROM_ARCHIVE])?.stdout, " ppid=1 init=/pidone\n")
+            archive_gives_init(p)
         }),
         (
             "kube play with containers.conf's infra_image a pidone -P image: pidone is the pod's PID 1 and reaps",
-            &|| {
-                p.storage.pause_image(&p.context)?;
-                let engine = Engine::podman_with(&p.work, "pause.conf", &format!("infra_image = \"{PAUSE}\"\n"))?;
-                // The application has no init of its own: its orphans go to the pod's PID 1.
-                let pod = Pod::play(&engine, &p.work, true, &["/app"], &["orphans", "5"])?;
-                // While the application waits for its orphans (kube play's pod stops when it ends), the
-                // pod's PID 1 is the infra container's.
-                let infra = engine.ok(&["pod", "inspect", Pod::NAME, "--format", "{{.InfraContainerID}}"])?;
-                let top = engine.ok(&["top", infra.trim(), "pid", "ppid", "comm"])?;
-                expect_contains(&top.split_whitespace().collect::<Vec<_>>().join(" "), "1 0 pidone")?;
-                pod.wait_for("zombies=0")?;
-                let (code, _) = pod.stop()?;
-                expect_eq(&code, &0, "the application's exit code")
-            },
+            &|| infra_image_reaps(p),
         ),
         (
             "a pod whose pause process is pidone -P (--infra-image from the archive): PID 1, reaps, stops with 0",
-            &|| {
-                let pod = PausePod::create(&p.engine, &[RELEASED, "/pidone -P -w"])?;
-                let infra = pod.infra()?;
-                // An application of the pod's with no init of its own, and no -s: its orphans go to PID 1.
-                let ran = p.engine.run(&["--pod", PausePod::NAME, BARE, "/app", "orphans", "5"])?;
-                expect_eq(&ran.stdout.as_str(), &"zombies=0\n", "the application's report")?;
-                let top = p.engine.ok(&["top", &infra, "pid", "ppid", "comm"])?;
-                expect_contains(&top.split_whitespace().collect::<Vec<_>>().join(" "), "1 0 pidone")?;
-                let logs = Running::named(&p.engine, infra.clone()).logs()?;
-                let reaped = logs.lines().filter(|l| l.contains("] Reaped zombie process with pid=")).count();
-                expect_eq(&reaped, &5, "orphans the pause process reaped")?;
-                let start = std::time::Instant::now();
-                p.engine.ok(&["pod", "stop", "-t", "10", PausePod::NAME])?;
-                let took = start.elapsed();
-                let code = p.engine.ok(&["inspect", &infra, "--format", "{{.State.ExitCode}}"])?;
-                expect_eq(&code.trim(), &"0", "the pause process's exit code")?;
-                if took > Duration::from_secs(2) {
-                    return Err(format!("pod stop took {took:?}"));
-                }
-                Ok(())
-            },
+            &|| pause_process_reaps_and_stops(p),
         ),
     ])
+}
+
+/// Also that a push copies the index as it is.
+fn index_has_every_platform(p: &Podman) -> Result<()> {
+    let index: serde_json::Value =
+        serde_json::from_slice(&raw_index(&p.archive)?).map_err(|e| format!("the index is not JSON: {e}"))?;
+    let listed: Vec<String> = index["manifests"]
+        .as_array()
+        .ok_or("no manifests in the index")?
+        .iter()
+        .map(|m| {
+            let platform = &m["platform"];
+            let variant = platform["variant"].as_str().map(|v| format!("/{v}")).unwrap_or_default();
+            let (os, architecture) = (platform["os"].as_str(), platform["architecture"].as_str());
+            format!("{}/{}{variant}", os.unwrap_or("?"), architecture.unwrap_or("?"))
+        })
+        .collect();
+    let want: Vec<String> = p.built.all.iter().map(|(t, _)| t.platform.to_owned()).collect();
+    expect_eq(&listed, &want, "platforms")?;
+    // A push copies every platform: the same copy, to a directory instead of a registry.
+    let pushed = p.work.join("pushed");
+    let _ = std::fs::remove_dir_all(&pushed);
+    status(
+        Command::new("skopeo")
+            .args(["copy", "--quiet", "--all"])
+            .arg(format!("oci-archive:{}", p.archive.display()))
+            .arg(format!("oci:{}:pidone", pushed.display())),
+    )?;
+    let copied =
+        Command::new("skopeo").arg("inspect").arg("--raw").arg(format!("oci:{}:pidone", pushed.display())).output();
+    let copied = copied.map_err(|e| format!("skopeo: {e}"))?.stdout;
+    expect_eq(&copied, &raw_index(&p.archive)?, "the index a push copies")
+}
+
+fn archive_gives_init(p: &Podman) -> Result<()> {
+    p.storage.layer_app_on_archive(&p.context, &p.archive)?;
+    expect_contains(&p.engine.run(&[FROM_ARCHIVE])?.stdout, " ppid=1 init=/pidone\n")
+}
+
+fn infra_image_reaps(p: &Podman) -> Result<()> {
+    p.storage.pause_image(&p.context)?;
+    let engine = Engine::podman_with(&p.work, "pause.conf", &format!("infra_image = \"{PAUSE}\"\n"))?;
+    // The application has no init of its own: its orphans go to the pod's PID 1.
+    let pod = Pod::play(&engine, &p.work, true, &["/app"], &["orphans", "5"])?;
+    // While the application waits for its orphans (kube play's pod stops when it ends), the pod's PID 1 is
+    // the infra container's.
+    let infra = engine.ok(&["pod", "inspect", Pod::NAME, "--format", "{{.InfraContainerID}}"])?;
+    let top = engine.ok(&["top", infra.trim(), "pid", "ppid", "comm"])?;
+    expect_contains(&top.split_whitespace().collect::<Vec<_>>().join(" "), "1 0 pidone")?;
+    pod.wait_for("zombies=0")?;
+    let (code, _) = pod.stop()?;
+    expect_eq(&code, &0, "the application's exit code")
+}
+
+fn pause_process_reaps_and_stops(p: &Podman) -> Result<()> {
+    let pod = PausePod::create(&p.engine, &[RELEASED, "/pidone -P -w"])?;
+    let infra = pod.infra()?;
+    // An application of the pod's with no init of its own, and no -s: its orphans go to PID 1.
+    let ran = p.engine.run(&["--pod", PausePod::NAME, BARE, "/app", "orphans", "5"])?;
+    expect_eq(&ran.stdout.as_str(), &"zombies=0\n", "the application's report")?;
+    let top = p.engine.ok(&["top", &infra, "pid", "ppid", "comm"])?;
+    expect_contains(&top.split_whitespace().collect::<Vec<_>>().join(" "), "1 0 pidone")?;
+    let logs = Running::named(&p.engine, infra.clone()).logs()?;
+    let reaped = logs.lines().filter(|l| l.contains("] Reaped zombie process with pid=")).count();
+    expect_eq(&reaped, &5, "orphans the pause process reaped")?;
+    let start = std::time::Instant::now();
+    p.engine.ok(&["pod", "stop", "-t", "10", PausePod::NAME])?;
+    let took = start.elapsed();
+    let code = p.engine.ok(&["inspect", &infra, "--format", "{{.State.ExitCode}}"])?;
+    expect_eq(&code.trim(), &"0", "the pause process's exit code")?;
+    if took > Duration::from_secs(2) {
+        return Err(format!("pod stop took {took:?}"));
+    }
+    Ok(())
 }
 
 /// A pod of its own, with a shared PID namespace and the infra image and command given, removed

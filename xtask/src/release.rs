@@ -4,13 +4,13 @@
 
 use crate::cmd::{Result, root, status};
 use crate::dist::{self, Dist};
+use crate::oci::{ARCHIVE, raw_index};
 use crate::sbom::{self, Sbom};
 use crate::targets::{TARGETS, Target};
 use crate::{revision, setup, tar};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-pub const ARCHIVE: &str = "pidone-oci.tar";
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 pub fn release() -> Result<()> {
@@ -197,7 +197,7 @@ pub fn check_source_tarball() -> Result<()> {
 /// digest. Every timestamp is the epoch, so the same binaries give the same archive, and the same index
 /// digest, which this returns.
 fn image(built: &Dist, sboms: &[Sbom]) -> Result<String> {
-    setup::packages(&[("buildah", "buildah"), ("skopeo", "skopeo")])?;
+    setup::packages(&["buildah", "skopeo"])?;
     let work = root().join("target/release-build");
     let _ = std::fs::remove_dir_all(&work);
     let buildah = Buildah { work: work.clone() };
@@ -235,19 +235,6 @@ fn image(built: &Dist, sboms: &[Sbom]) -> Result<String> {
 /// The digest of the image index in an OCI archive (of its raw bytes, as a registry computes it).
 fn index_digest(archive: &Path) -> Result<String> {
     Ok(format!("sha256:{}", dist::sha256_hex(&raw_index(archive)?)))
-}
-
-/// The image index of an OCI archive, as skopeo reads it.
-pub fn raw_index(archive: &Path) -> Result<Vec<u8>> {
-    let out = Command::new("skopeo")
-        .args(["inspect", "--raw"])
-        .arg(format!("oci-archive:{}", archive.display()))
-        .output()
-        .map_err(|e| format!("cannot run skopeo: {e}"))?;
-    if !out.status.success() {
-        return Err(format!("skopeo inspect: {}", String::from_utf8_lossy(&out.stderr).trim()));
-    }
-    Ok(out.stdout)
 }
 
 struct Buildah {

@@ -6,8 +6,9 @@
 
 use crate::cmd::{Count, Result, root, status};
 use crate::dist::{self, Dist};
+use crate::oci::{ARCHIVE, raw_index};
 use crate::targets::{NIGHTLY, TARGETS, Target, Toolchain};
-use crate::{release, revision, rustix_mips, setup};
+use crate::{revision, rustix_mips, setup};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -300,8 +301,8 @@ fn toolchain(target: &Target) -> Result<Value> {
 pub fn check(built: &Dist) -> Result<Count> {
     let validator = validator()?;
     let dist = root().join("target/dist");
-    let index: Value = serde_json::from_slice(&release::raw_index(&dist.join(release::ARCHIVE))?)
-        .map_err(|e| format!("the image index: {e}"))?;
+    let index: Value =
+        serde_json::from_slice(&raw_index(&dist.join(ARCHIVE))?).map_err(|e| format!("the image index: {e}"))?;
     let read = |name: &str| -> Result<(Vec<u8>, Value)> {
         let bytes = std::fs::read(dist.join(name)).map_err(|e| format!("{name}: {e}"))?;
         let document = serde_json::from_slice(&bytes).map_err(|e| format!("{name}: {e}"))?;
@@ -378,7 +379,7 @@ pub fn check(built: &Dist) -> Result<Count> {
 
 /// spdx-tools, installed from PyPI with pip into target/spdx-tools (once per version): that directory.
 fn validator() -> Result<PathBuf> {
-    setup::packages(&[("python3", "python3"), ("pip3", "python3-pip")])?;
+    setup::packages(&["python3", "pip3"])?;
     let dir = root().join("target/spdx-tools");
     if !dir.join(format!("spdx_tools-{VALIDATOR_VERSION}.dist-info")).is_dir() {
         let _ = std::fs::remove_dir_all(&dir);

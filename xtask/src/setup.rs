@@ -53,9 +53,45 @@ pub fn stable_targets(triples: &[&str]) -> Result<()> {
     status(Command::new("rustup").current_dir(root()).args(["target", "add"]).args(missing))
 }
 
-/// Installs the Debian packages whose commands are missing: (command, package) pairs.
-pub fn packages(needed: &[(&str, &str)]) -> Result<()> {
-    let missing: Vec<&str> = needed.iter().filter(|(cmd, _)| !on_path(cmd)).map(|&(_, pkg)| pkg).collect();
+/// Every Debian package a verb needs, as the command it is needed for and the package that has it: the one
+/// list.
+const PACKAGES: [(&str, &str); 22] = [
+    ("unshare", "util-linux"),
+    ("nsenter", "util-linux"),
+    ("taskset", "util-linux"),
+    ("script", "bsdutils"),
+    ("bash", "bash"),
+    ("env", "coreutils"),
+    ("qemu-aarch64-static", "qemu-user-static"),
+    ("gdb", "gdb"),
+    ("valgrind", "valgrind"),
+    ("strace", "strace"),
+    ("tini-static", "tini"),
+    ("dumb-init", "dumb-init"),
+    ("catatonit", "catatonit"),
+    ("buildah", "buildah"),
+    ("podman", "podman"),
+    ("runc", "runc"),
+    ("skopeo", "skopeo"),
+    ("dockerd", "docker.io"),
+    ("docker", "docker.io"),
+    ("lxc-start", "lxc"),
+    ("python3", "python3"),
+    ("pip3", "python3-pip"),
+];
+
+/// Installs the packages of `commands` (from `PACKAGES`) that are missing.
+pub fn packages(commands: &[&str]) -> Result<()> {
+    let mut missing = Vec::new();
+    for command in commands.iter().filter(|command| !on_path(command)) {
+        let (_, package) = PACKAGES
+            .iter()
+            .find(|(listed, _)| listed == command)
+            .ok_or_else(|| format!("setup.rs lists no package for the command {command}"))?;
+        if !missing.contains(package) {
+            missing.push(*package);
+        }
+    }
     if missing.is_empty() {
         return Ok(());
     }
@@ -70,6 +106,11 @@ pub fn packages(needed: &[(&str, &str)]) -> Result<()> {
             .args(&missing)
             .env("DEBIAN_FRONTEND", "noninteractive"),
     )
+}
+
+/// Installs every package of `PACKAGES` that is missing: what the whole test suite needs, in one go.
+pub fn all_packages() -> Result<()> {
+    packages(&PACKAGES.map(|(command, _)| command))
 }
 
 pub fn on_path(cmd: &str) -> bool {

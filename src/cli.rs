@@ -619,9 +619,9 @@ mod tests {
     fn every_word_of_the_packed_lists_means_its_option() {
         let variables: Vec<&[u8]> = words(Variable::NAMES).collect();
         type IsSet = fn(&Config, &Action) -> bool;
-        let probing = |(c, a): (Config, Action), secs| {
-            a == Action::Probe { url: b"tcp://x:1" } && c.probe_timeout == Duration::from_secs(secs)
-        };
+        fn probing(c: &Config, a: &Action, secs: u64) -> bool {
+            *a == Action::Probe { url: b"tcp://x:1" } && c.probe_timeout == Duration::from_secs(secs)
+        }
         let settings: [(&str, IsSet); 12] = [
             // Accepted as tini's, with nothing to do: pidone is a subreaper by itself.
             ("1", |c, _| *c == Config::default()),
@@ -635,7 +635,7 @@ mod tests {
             ("1", |c, _| c.warn_reaped),
             ("1", |c, _| c.wait_all),
             ("app:staff", |c, _| c.user == Some(b"app:staff")),
-            ("3", |c, a| *a == Action::Probe { url: b"tcp://x:1" } && c.probe_timeout == Duration::from_secs(3)),
+            ("3", |c, a| probing(c, a, 3)),
         ];
         assert_eq!(variables.len(), settings.len());
         for (name, (value, set)) in variables.iter().zip(settings) {
@@ -651,7 +651,8 @@ mod tests {
                 let near = format!("{near}={value}");
                 let (c, _) = with_env(&["x"], &[&near]).unwrap();
                 assert_eq!(c, Config::default(), "{near} is not a variable");
-                assert!(probing(with_env(&["--probe", "tcp://x:1"], &[&near]).unwrap(), 5), "{near}");
+                let (c, a) = with_env(&["--probe", "tcp://x:1"], &[&near]).unwrap();
+                assert!(probing(&c, &a, 5), "{near}");
             }
         }
         for bad in ["=1", "", "="] {

@@ -144,24 +144,22 @@ fn set_home(home: &mut Home, dir: &[u8]) {
 }
 
 /// An /etc/passwd entry: `name:password:uid:gid:gecos:home:shell`.
-#[derive(Debug, PartialEq, Eq)]
-pub struct PasswdEntry<'a> {
-    pub name: &'a [u8],
-    pub uid: u32,
-    pub gid: u32,
-    pub home: &'a [u8],
+struct PasswdEntry<'a> {
+    name: &'a [u8],
+    uid: u32,
+    gid: u32,
+    home: &'a [u8],
 }
 
 /// An /etc/group entry: `name:password:gid:member,member`.
-#[derive(Debug, PartialEq, Eq)]
-pub struct GroupEntry<'a> {
-    pub name: &'a [u8],
-    pub gid: u32,
-    pub members: &'a [u8],
+struct GroupEntry<'a> {
+    name: &'a [u8],
+    gid: u32,
+    members: &'a [u8],
 }
 
 #[unsafe(link_section = ".text.cold")]
-pub fn passwd_entry(line: &[u8]) -> Option<PasswdEntry<'_>> {
+fn passwd_entry(line: &[u8]) -> Option<PasswdEntry<'_>> {
     let mut fields = fields(line)?;
     let name = fields.next()?;
     let uid = entry_id(fields.nth(1)?)?;
@@ -173,7 +171,7 @@ pub fn passwd_entry(line: &[u8]) -> Option<PasswdEntry<'_>> {
 }
 
 #[unsafe(link_section = ".text.cold")]
-pub fn group_entry(line: &[u8]) -> Option<GroupEntry<'_>> {
+fn group_entry(line: &[u8]) -> Option<GroupEntry<'_>> {
     let mut fields = fields(line)?;
     let name = fields.next()?;
     let gid = entry_id(fields.nth(1)?)?;
@@ -200,15 +198,14 @@ fn entry_id(field: &[u8]) -> Option<u32> {
 }
 
 #[cfg(test)]
+#[path = "../tests/common/users.rs"]
+mod users;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Debian's lines, as in the table Docker was measured against (build-and-run.md §12).
-    const PASSWD: &str = "root:x:0:0:root:/root:/bin/bash\n\
-        daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n\
-        postgres:x:101:104:PostgreSQL administrator,,,:/var/lib/postgresql:/bin/bash\n\
-        nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n";
-    const GROUP: &str = "root:x:0:\ndaemon:x:1:\nssl-cert:x:103:postgres\npostgres:x:104:\nnogroup:x:65534:\n";
+    use super::users::{GROUP, PASSWD};
 
     type Resolved = Result<(u32, u32, Vec<u32>, String), Problem>;
 
@@ -297,6 +294,8 @@ mod tests {
         let many: String = (0..GROUPS).map(|i| format!("g{i}:x:{}:app\n", 3000 + i)).collect();
         assert_eq!(resolve_with("app", Some(passwd), Some(&many)), Err(Problem::TooManyGroups));
         let fits: String = (0..GROUPS - 1).map(|i| format!("g{i}:x:{}:app\n", 3000 + i)).collect();
+        let said = String::from_utf8(Problem::TooManyGroups.text().to_vec()).unwrap();
+        assert!(said.contains(&format!("({GROUPS})")), "{said}");
         assert_eq!(resolve_with("app", Some(passwd), Some(&fits)).map(|r| r.2.len()), Ok(GROUPS));
     }
 }

@@ -22,8 +22,6 @@ fn version_help_and_license() {
     assert_eq!(run(as_init(&["-z", "-h"])).code(), 1);
 }
 
-/// What a refused rewrite says besides its value.
-
 #[test]
 fn bad_input_gives_one_error_line_then_the_usage_and_exit_1() {
     let cases: &[(&[&str], &str)] = &[
@@ -45,7 +43,6 @@ fn bad_input_gives_one_error_line_then_the_usage_and_exit_1() {
         (&["--grace=soon", "true"], "Not a valid option for --grace: soon"),
         (&["--user"], "pidone: option '--user' requires an argument"),
         (&["--probe"], "pidone: option '--probe' requires an argument"),
-        (&["-P", "true"], "pidone: pause mode (-P) runs no program"),
         (&["--probe", "tcp://127.0.0.1:1", "true"], "pidone: probe mode (--probe) runs no program"),
     ];
     for (args, error) in cases {

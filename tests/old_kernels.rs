@@ -1,8 +1,8 @@
 //! The Linux versions README promises, played by a seccomp filter (the test program's `refuse kernel`):
 //! every system call numbered after that kernel's last answers ENOSYS, and before 3.4 the subreaper's prctl
 //! answers EINVAL, as those kernels do. 2.6.32 for the core, as PID 1; below another init, 2.6.32 runs with
-//! a warning, 3.4 reaps the program's orphans, 3.17 ends the tree with `--grace`. The numbers are x86's:
-//! `cargo xtask test` runs these natively, against pidone-amd64 and pidone-386.
+//! a warning, 3.4 reaps the program's orphans, 3.17 ends the tree with `--grace`; `--probe` needs 4.3 on
+//! 386. The numbers are x86's: `cargo xtask test` runs these natively, against pidone-amd64 and pidone-386.
 
 mod common;
 use common::*;
@@ -107,4 +107,21 @@ fn under_3_17_below_another_init_grace_ends_the_tree() {
         done.stderr
     );
     assert!(took >= Duration::from_secs(1), "took {took:?}");
+}
+
+/// `--probe` needs Linux 4.3 on 386, whose socket calls of their own came then (before it, only socketcall
+/// reached them); amd64 has had them always.
+#[test]
+#[ignore = "x86 builds, natively: cargo xtask test runs them against pidone-amd64 and pidone-386"]
+fn probe_needs_4_3_on_386_and_nothing_newer_than_2_6_32_on_amd64() {
+    // Nobody accepts: the kernel completes the connection for the listener's backlog.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("tcp://127.0.0.1:{}", listener.local_addr().unwrap().port());
+    let probe = |version| run(as_init_via(&words(&kernel(version)), &["--probe", &url]));
+    let done = probe("4.3");
+    assert_eq!((done.code(), done.stderr.as_str()), (0, ""), "4.3");
+    let i386 = std::fs::read(pidone()).unwrap().get(4) == Some(&1);
+    let done = probe("2.6.32");
+    let want = if i386 { (1, format!("pidone: probe {url}: errno 38\n")) } else { (0, String::new()) };
+    assert_eq!((done.code(), done.stderr), want, "2.6.32");
 }

@@ -7,11 +7,7 @@
 mod common;
 use common::*;
 
-const PASSWD: &str = "root:x:0:0:root:/root:/bin/bash\n\
-    daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n\
-    postgres:x:101:104:PostgreSQL administrator,,,:/var/lib/postgresql:/bin/bash\n\
-    nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n";
-const GROUP: &str = "root:x:0:\ndaemon:x:1:\nssl-cert:x:103:postgres\npostgres:x:104:\nnogroup:x:65534:\n";
+use common::users::{GROUP, PASSWD};
 
 /// Prints the kernel's ids and HOME, as the program sees them.
 const IDS: &str = r#"grep -E '^(Uid|Gid|Groups):' /proc/self/status | tr -s '\t ' ' '; echo "HOME=$HOME""#;
@@ -31,9 +27,14 @@ fn with_files(t: &TempDir, passwd: Option<&str>, group: Option<&str>, env: &[(&s
     run(cmd)
 }
 
-/// stderr without the pid in its lines' prefixes (under qemu-user the program's is not 2).
+/// stderr without the pid in its lines' prefixes (under qemu-user the program's is not 2):
+/// `[LEVEL pidone] message`.
 fn without_pids(stderr: &str) -> String {
-    stderr.lines().map(|l| l.split_once(")] ").map_or(l.to_owned(), |(_, rest)| format!("[pidone] {rest}\n"))).collect()
+    let line = |l: &str| match (l.split_once(" pidone ("), l.split_once(")] ")) {
+        (Some((level, _)), Some((_, message))) => format!("{level} pidone] {message}\n"),
+        _ => format!("{l}\n"),
+    };
+    stderr.lines().map(line).collect()
 }
 
 /// The program's ids and HOME with `args` before `--`, on Debian's files.
@@ -119,7 +120,7 @@ fn without_the_files_numbers_work_and_names_say_why() {
     ] {
         let done = run_as(user, passwd, group);
         assert_eq!(done.code(), 1, "{user}: {}", done.stderr);
-        assert_eq!(without_pids(&done.stderr), format!("[pidone] Cannot run as {user}: {why}\n"), "{user}");
+        assert_eq!(without_pids(&done.stderr), format!("[FATAL pidone] Cannot run as {user}: {why}\n"), "{user}");
         assert_eq!(done.stdout, "", "the program never started");
     }
 }
@@ -138,9 +139,15 @@ fn what_cannot_be_resolved_is_one_line_and_exit_1() {
     for (user, passwd, why) in cases {
         let done = with_files(&t, Some(passwd), Some(GROUP), &[], &["--user", user, "--", "/bin/echo", "started"]);
         assert_eq!(done.code(), 1, "{user}: {}", done.stderr);
-        assert_eq!(without_pids(&done.stderr), format!("[pidone] Cannot run as {user}: {why}\n"), "{user}");
+        assert_eq!(without_pids(&done.stderr), format!("[FATAL pidone] Cannot run as {user}: {why}\n"), "{user}");
         assert_eq!(done.stdout, "", "{user}: the program never started");
     }
+    // Either file: exactly 64 KiB is already too much.
+    let huge_group = "g".repeat(64 * 1024);
+    let done =
+        with_files(&t, Some(PASSWD), Some(&huge_group), &[], &["--user", "nobody", "--", "/bin/echo", "started"]);
+    let want = "[FATAL pidone] Cannot run as nobody: File too large (/etc/group)\n";
+    assert_eq!((done.code(), without_pids(&done.stderr), done.stdout.as_str()), (1, want.to_owned(), ""));
 }
 
 /// Lines the libcs skip are skipped (runc would read a non-numeric id as 0: root): too few fields,
@@ -173,7 +180,7 @@ fn another_user_needs_root() {
     let done = run(as_init_via_public_copy(&t, prefix, &["--user", "0", "--", "/bin/echo", "started"]));
     assert_eq!(done.code(), 1, "{}", done.stderr);
     let why = "Operation not permitted (needs root, or CAP_SETUID and CAP_SETGID)";
-    assert_eq!(without_pids(&done.stderr), format!("[pidone] Cannot run as 0: {why}\n"));
+    assert_eq!(without_pids(&done.stderr), format!("[FATAL pidone] Cannot run as 0: {why}\n"));
     assert_eq!(done.stdout, "");
 }
 

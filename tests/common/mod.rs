@@ -10,6 +10,7 @@
 
 mod namespace;
 pub use namespace::*;
+pub mod users;
 
 use std::ffi::OsStr;
 use std::io::Read;

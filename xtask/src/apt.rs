@@ -175,3 +175,16 @@ pub fn unpack(deb: &Path, into: &Path, paths: &[&str]) -> Result<()> {
     extracted?;
     if unpacked.success() { Ok(()) } else { Err(format!("dpkg-deb --fsys-tarfile {}: {unpacked}", deb.display())) }
 }
+
+/// busybox-static's program in its package unpacked at `unpacked`: bin/busybox before trixie,
+/// usr/bin/busybox from it on.
+pub fn busybox(unpacked: &Path) -> Result<PathBuf> {
+    ["bin/busybox", "usr/bin/busybox"]
+        .iter()
+        .map(|p| unpacked.join(p))
+        .find(|p| p.exists())
+        .ok_or_else(|| format!("no busybox in {}", unpacked.display()))
+}
+
+/// What `busybox` looks for, as `unpack` takes it.
+pub const BUSYBOX_PATHS: &str = "*bin/busybox";

@@ -3,6 +3,7 @@
 
 use crate::cmd::Result;
 use crate::cmd::root;
+use crate::markdown::{Table, bytes};
 use crate::targets::{NIGHTLY, TARGETS, Target, Toolchain};
 use crate::{elf, rustix_mips, setup};
 use sha2::{Digest, Sha256};
@@ -138,19 +139,14 @@ pub fn check_readme_sizes(built: &Dist) -> Result<()> {
         .and_then(|(_, rest)| rest.split_once(" KiB on every platform"))
         .and_then(|(n, _)| n.parse().ok())
         .ok_or("README.md's first paragraph says no \"under N KiB on every platform\"")?;
+    let table = platform_table(&readme)?;
+    let column = table.column("size")?;
     for (target, path) in &built.all {
         let size = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?.len();
         let name = format!("`pidone-{}`", target.arch);
-        // | platform | `pidone-ARCH` | N,NNN B | ...
-        let claimed = readme
-            .lines()
-            .find_map(|line| line.split(" | ").skip_while(|cell| *cell != name).nth(1))
-            .ok_or_else(|| format!("README.md has no platform table row for {name}"))?;
-        let claimed: u64 = claimed
-            .trim_end_matches(" B")
-            .replace(',', "")
-            .parse()
-            .map_err(|_| format!("README.md gives {name} the size {claimed:?}, not a number of bytes"))?;
+        let claimed = table.row(&name).and_then(|row| row.get(column)).copied().unwrap_or_default();
+        let claimed = bytes(claimed)
+            .ok_or_else(|| format!("README.md gives {name} the size {claimed:?}, not a number of bytes"))?;
         if claimed != size {
             return Err(format!("README.md says {name} is {claimed} bytes; it is {size}"));
         }
@@ -162,8 +158,29 @@ pub fn check_readme_sizes(built: &Dist) -> Result<()> {
     Ok(())
 }
 
+/// README's platform table: a row per file (`pidone-ARCH`), with its size, its real kernel and more.
+pub fn platform_table(readme: &str) -> Result<Table<'_>> {
+    Table::under(readme, "README.md", "## Install")
+}
+
 fn set_executable(path: &std::path::Path) -> Result<()> {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))
         .map_err(|e| format!("cannot chmod {}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    /// README's platform table, as the size and real-kernel checks read it: a size for every file.
+    #[test]
+    fn the_platform_table_has_a_size_for_every_file() {
+        let readme = std::fs::read_to_string(crate::cmd::root().join("README.md")).unwrap();
+        let table = super::platform_table(&readme).unwrap();
+        let (size, kernel) = (table.column("size").unwrap(), table.column("real kernel").unwrap());
+        for target in &crate::targets::TARGETS {
+            let row = table.row(&format!("`pidone-{}`", target.arch)).unwrap();
+            assert!(crate::markdown::bytes(row[size]).is_some_and(|b| b <= target.budget), "{}", target.arch);
+            assert!(row[kernel].starts_with("Linux "), "{}", target.arch);
+        }
+    }
 }

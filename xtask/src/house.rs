@@ -4,6 +4,7 @@
 //! `src/arch/` asks which architecture it is built for.
 
 use crate::cmd::{Count, Result, root, run_all};
+use crate::markdown::{Table, bytes, quoted};
 use crate::targets::{TARGETS, Toolchain};
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -23,22 +24,9 @@ pub fn check() -> Result<Count> {
     ]))
 }
 
-/// The rows of the markdown table under `heading`, each as its cells.
+/// The rows of ARCHITECTURE.md's table under `heading`.
 fn table<'d>(doc: &'d str, heading: &str) -> Result<Vec<Vec<&'d str>>> {
-    let section = doc.split_once(&format!("\n{heading}\n")).ok_or(format!("ARCHITECTURE.md has no {heading:?}"))?.1;
-    let rows = section
-        .lines()
-        .skip_while(|line| !line.starts_with('|'))
-        .take_while(|line| line.starts_with('|'))
-        .skip(2) // the header and its rule
-        .map(|line| line.trim_matches('|').split(" | ").map(str::trim).collect())
-        .collect();
-    Ok(rows)
-}
-
-/// The text between the first pair of backticks in `cell`.
-fn quoted(cell: &str) -> Option<&str> {
-    cell.split('`').nth(1)
+    Ok(Table::under(doc, "ARCHITECTURE.md", heading)?.rows)
 }
 
 fn code_map(doc: &str) -> Result<()> {
@@ -142,8 +130,7 @@ fn architectures(doc: &str) -> Result<()> {
             Toolchain::Stable => "stable",
             Toolchain::Nightly => "nightly, `build-std`",
         };
-        // Sizes as the README's table writes them too (dist.rs): `24,576 B`.
-        let budget = cell(4).trim_end_matches(" B").replace(',', "").parse::<u64>().ok();
+        let budget = bytes(cell(4));
         let said = (quoted(cell(0)), cell(1).split(' ').next(), quoted(cell(2)), cell(3), budget);
         let is = (Some(file.as_str()), Some(target.platform), Some(target.triple), toolchain, Some(target.budget));
         if said != is {

@@ -15,6 +15,7 @@ mod house;
 mod initramfs;
 mod kernels;
 mod lxc;
+mod markdown;
 /// The integration tests' way into a fresh PID namespace, shared.
 #[path = "../../tests/common/namespace.rs"]
 mod namespace;
@@ -33,6 +34,9 @@ mod tar;
 mod targets;
 mod test;
 mod testapp;
+/// The users of the `--user` tests, shared with the integration tests.
+#[path = "../../tests/common/users.rs"]
+mod users;
 
 use std::process::ExitCode;
 
@@ -69,7 +73,7 @@ fn main() -> ExitCode {
             Some(Ok(seconds)) => fuzz::fuzz(seconds),
             Some(Err(_)) => Err("fuzz takes a number of seconds".into()),
         }
-        .map(|()| ExitCode::SUCCESS),
+        .and_then(all_passed),
         Some("bench") => bench::bench().map(|()| ExitCode::SUCCESS),
         Some("house") => house::check().and_then(all_passed),
         Some("kernels") => {

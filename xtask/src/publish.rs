@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// The installed binary is static, has no libc among its crates, is no bigger than this machine's shipped
-/// file may be, says its version and commit, and runs `-- true` as PID 1 of a fresh PID namespace, exiting 0.
+/// The installed binary is static, has no libc among its crates, is no bigger than the largest budget of a
+/// shipped file, says its version and commit, and runs `-- true` as PID 1 of a fresh PID namespace, exiting 0.
 pub fn check() -> Result<()> {
     let head = revision::revision(&root()).ok_or("not a git checkout: cargo packages a commit")?;
     // Outside the workspace: neither its .cargo/config.toml nor its rust-toolchain.toml applies, as for a

@@ -1,6 +1,7 @@
 //! `cargo xtask release`: the release set in target/dist: every platform's binary, its SBOM
 //! (`pidone-<arch>.spdx.json`, sbom.rs), `pidone-oci.tar` (an OCI image archive holding one image index,
-//! with an image per platform built from Dockerfile.scratch) and `SHA256SUMS` over all of them. A maintainer pushes the archive with one `skopeo copy --all` (README).
+//! with an image per platform built from Dockerfile.scratch) and `SHA256SUMS` over all of them. A
+//! maintainer pushes the archive with one `skopeo copy --all` (README).
 
 use crate::cmd::{Result, root, status};
 use crate::dist::{self, Dist};
@@ -109,12 +110,6 @@ pub fn check_reproducible() -> Result<()> {
 pub fn check_versions(built: &Dist) -> Result<()> {
     let read = |file: &str| std::fs::read_to_string(root().join(file)).map_err(|e| format!("{file}: {e}"));
     let is_version = |word: &str| word.split('.').count() == 3 && word.split('.').all(|n| n.parse::<u32>().is_ok());
-    let manifest = read("Cargo.toml")?;
-    let cargo = manifest
-        .split_once("[workspace.package]")
-        .and_then(|(_, section)| section.lines().find_map(|line| line.strip_prefix("version = ")))
-        .map(|quoted| quoted.trim_matches('"'))
-        .ok_or("Cargo.toml's [workspace.package] has no version")?;
     let changelog = read("CHANGELOG.md")?;
     let released = changelog
         .lines()
@@ -145,12 +140,13 @@ pub fn check_versions(built: &Dist) -> Result<()> {
     let stated = [("CHANGELOG.md's newest release", released), ("pidone --version", binary.trim())];
     let stated = stated.into_iter().chain(tags.iter().map(|tag| ("an image in README.md", *tag)));
     for (place, version) in stated.chain(labels.iter().map(|label| ("the image index", *label))) {
-        if version != cargo {
-            return Err(format!("Cargo.toml says {cargo}; {place} says {version}"));
+        // xtask's own version is the workspace's (`version.workspace = true`), built from Cargo.toml as it is.
+        if version != VERSION {
+            return Err(format!("Cargo.toml says {VERSION}; {place} says {version}"));
         }
     }
     println!(
-        "{cargo}: Cargo.toml, CHANGELOG.md's newest release, README.md's {} images, the image index's {} entries, \
+        "{VERSION}: Cargo.toml, CHANGELOG.md's newest release, README.md's {} images, the image index's {} entries, \
          pidone --version",
         tags.len(),
         labels.len()

@@ -4,7 +4,7 @@
 //! that built it. The image index names each platform's SBOM by its digest (release.rs). `check` holds
 //! every SBOM to a validator from PyPI (spdx-tools) and to `cargo tree`.
 
-use crate::cmd::{Count, Result, root, status};
+use crate::cmd::{Count, Result, counted, root, status};
 use crate::dist::{self, Dist};
 use crate::oci::{ARCHIVE, raw_index};
 use crate::targets::{NIGHTLY, TARGETS, Target, Toolchain};
@@ -311,63 +311,69 @@ pub fn check(built: &Dist) -> Result<Count> {
     let mut count = Count::default();
     for (target, binary) in &built.all {
         let name = file_name(target);
-        validate(&validator, &dist.join(&name))?;
-        let (bytes, document) = read(&name)?;
-        let packages = document["packages"].as_array().ok_or_else(|| format!("{name}: no packages"))?;
-        let id = |package: &Value| package["SPDXID"].as_str().unwrap_or_default().to_owned();
-        let crates: Vec<&Value> = packages.iter().filter(|p| id(p).starts_with("SPDXRef-crate-")).collect();
-        let listed: BTreeSet<(String, String)> = crates
-            .iter()
-            .map(|p| {
-                (p["name"].as_str().unwrap_or("?").to_owned(), p["versionInfo"].as_str().unwrap_or("?").to_owned())
-            })
-            .collect();
-        let tree = tree(target)?;
-        if listed != tree {
-            return Err(format!("{name} lists the crates {listed:?}; cargo tree says {tree:?}"));
-        }
-        for krate in crates.iter().filter(|p| p["name"] != "pidone") {
-            let (krate_name, version) =
-                (krate["name"].as_str().unwrap_or("?"), krate["versionInfo"].as_str().unwrap_or("?"));
-            let file = std::fs::read(downloaded(krate_name, version)?).map_err(|e| format!("{krate_name}: {e}"))?;
-            if krate["checksums"][0]["checksumValue"] != dist::sha256_hex(&file).as_str() {
-                return Err(format!("{name}: {krate_name} {version}'s checksum is not its crate file's"));
+        // One check per document: a bad one does not hide the others.
+        let one = || -> Result<()> {
+            validate(&validator, &dist.join(&name))?;
+            let (bytes, document) = read(&name)?;
+            let packages = document["packages"].as_array().ok_or_else(|| format!("{name}: no packages"))?;
+            let id = |package: &Value| package["SPDXID"].as_str().unwrap_or_default().to_owned();
+            let crates: Vec<&Value> = packages.iter().filter(|p| id(p).starts_with("SPDXRef-crate-")).collect();
+            let listed: BTreeSet<(String, String)> = crates
+                .iter()
+                .map(|p| {
+                    (p["name"].as_str().unwrap_or("?").to_owned(), p["versionInfo"].as_str().unwrap_or("?").to_owned())
+                })
+                .collect();
+            let tree = tree(target)?;
+            if listed != tree {
+                return Err(format!("{name} lists the crates {listed:?}; cargo tree says {tree:?}"));
             }
-        }
-        let binary_sha = dist::sha256_hex(&std::fs::read(binary).map_err(|e| format!("{e}"))?);
-        let described = packages.iter().find(|p| id(p) == format!("SPDXRef-pidone-{}", target.arch));
-        if described.map(|p| &p["checksums"][0]["checksumValue"]) != Some(&Value::from(binary_sha)) {
-            return Err(format!("{name} does not give pidone-{}'s sha256", target.arch));
-        }
-        let patched = crates.iter().any(|p| p["name"] == "rustix" && p["sourceInfo"].is_string());
-        match (patched, target.rustix_keeping_at()) {
-            (true, false) => return Err(format!("{name} says rustix is changed; its build takes it as it is")),
-            (false, true) => return Err(format!("{name} does not say how its build changes rustix")),
-            _ => {}
-        }
-        let annotated = index["manifests"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter(|m| m["annotations"][ANNOTATION] == format!("sha256:{}", dist::sha256_hex(&bytes)).as_str())
-            .count();
-        if annotated != 1 {
-            return Err(format!("{annotated} entries of the image index name {name}'s digest, not 1"));
-        }
-        println!(
-            "{name}: valid SPDX 2.3; {} crates, as cargo tree lists them{}; named by {}'s entry in the image index",
-            listed.len(),
-            if patched { ", rustix's change for MIPS said" } else { "" },
-            target.platform
-        );
-        count += Count::ONE;
+            for krate in crates.iter().filter(|p| p["name"] != "pidone") {
+                let (krate_name, version) =
+                    (krate["name"].as_str().unwrap_or("?"), krate["versionInfo"].as_str().unwrap_or("?"));
+                let file = std::fs::read(downloaded(krate_name, version)?).map_err(|e| format!("{krate_name}: {e}"))?;
+                if krate["checksums"][0]["checksumValue"] != dist::sha256_hex(&file).as_str() {
+                    return Err(format!("{name}: {krate_name} {version}'s checksum is not its crate file's"));
+                }
+            }
+            let binary_sha = dist::sha256_hex(&std::fs::read(binary).map_err(|e| format!("{e}"))?);
+            let described = packages.iter().find(|p| id(p) == format!("SPDXRef-pidone-{}", target.arch));
+            if described.map(|p| &p["checksums"][0]["checksumValue"]) != Some(&Value::from(binary_sha)) {
+                return Err(format!("{name} does not give pidone-{}'s sha256", target.arch));
+            }
+            let patched = crates.iter().any(|p| p["name"] == "rustix" && p["sourceInfo"].is_string());
+            match (patched, target.rustix_keeping_at()) {
+                (true, false) => return Err(format!("{name} says rustix is changed; its build takes it as it is")),
+                (false, true) => return Err(format!("{name} does not say how its build changes rustix")),
+                _ => {}
+            }
+            let annotated = index["manifests"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|m| m["annotations"][ANNOTATION] == format!("sha256:{}", dist::sha256_hex(&bytes)).as_str())
+                .count();
+            if annotated != 1 {
+                return Err(format!("{annotated} entries of the image index name {name}'s digest, not 1"));
+            }
+            println!(
+                "{name}: valid SPDX 2.3; {} crates, as cargo tree lists them{}; named by {}'s entry in the image index",
+                listed.len(),
+                if patched { ", rustix's change for MIPS said" } else { "" },
+                target.platform
+            );
+            Ok(())
+        };
+        count += counted(&name, one().map(|()| Count::ONE));
     }
     // The control: a copy without the toolchain, which a relationship still names.
     let (_, mut broken) = read(&file_name(&TARGETS[0]))?;
     broken["packages"].as_array_mut().ok_or("no packages")?.retain(|p| p["SPDXID"] != "SPDXRef-toolchain");
     let control = validator.join("control.spdx.json");
     std::fs::write(&control, broken.to_string()).map_err(|e| format!("{}: {e}", control.display()))?;
-    if validate(&validator, &control).is_ok() {
+    let accepted = validate(&validator, &control).is_ok();
+    let _ = std::fs::remove_file(&control);
+    if accepted {
         return Err(
             "the validator accepts a relationship to an element the document lacks: it does not validate".into()
         );

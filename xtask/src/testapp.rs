@@ -1,7 +1,9 @@
 //! The test program (`tests/app`), built static for this machine: the integration tests' child that counts
 //! signals exactly, the application in the end-to-end images, the benchmark's program.
 
+use crate::apt;
 use crate::cmd::{Result, root, status};
+use crate::users::{GROUP, PASSWD};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -23,13 +25,6 @@ pub fn build() -> Result<PathBuf> {
     )?;
     Ok(target_dir.join(triple).join("release/pidone-testapp"))
 }
-
-/// Debian's lines for the users that Docker's `--user` was measured with (build-and-run.md §12).
-const PASSWD: &str = "root:x:0:0:root:/root:/bin/bash\n\
-    daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n\
-    postgres:x:101:104:PostgreSQL administrator,,,:/var/lib/postgresql:/bin/bash\n\
-    nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n";
-const GROUP: &str = "root:x:0:\ndaemon:x:1:\nssl-cert:x:103:postgres\npostgres:x:104:\nnogroup:x:65534:\n";
 
 /// The build context of the application images in `work`: the test program as `app`, busybox and the
 /// files of users, and their Containerfiles (`FROM $BASE`: the base image is named at build time).
@@ -91,8 +86,8 @@ fn busybox(to: &Path) -> Result<()> {
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .find(|path| path.extension().is_some_and(|ext| ext == "deb"))
         .ok_or("apt-get download busybox-static gave no package")?;
-    status(Command::new("dpkg-deb").arg("-x").arg(&deb).arg(dir.join("root")))?;
-    std::fs::copy(dir.join("root/bin/busybox"), to).map_err(|e| format!("cannot copy busybox: {e}"))?;
+    apt::unpack(&deb, &dir.join("root"), &[apt::BUSYBOX_PATHS])?;
+    std::fs::copy(apt::busybox(&dir.join("root"))?, to).map_err(|e| format!("cannot copy busybox: {e}"))?;
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }

@@ -26,7 +26,7 @@
 //! - `serve PORT`: answers every connection to 127.0.0.1:PORT with `HTTP/1.1 200 OK`, prints `ready`
 //!   once listening; on SIGUSR1 stops listening (a health check sees the port refused) and prints `down`;
 //!   exits 0 on SIGTERM
-//! - `refuse kernel VERSION PROGRAM ARGS...`: execs PROGRAM as Linux VERSION (2.6.32, 3.4 or 3.17) would
+//! - `refuse kernel VERSION PROGRAM ARGS...`: execs PROGRAM as Linux VERSION (2.6.32, 3.4, 3.17, 4.3) would
 //!   run it, as far as system calls go: every call numbered after that kernel's last answers ENOSYS, and
 //!   before 3.4 the subreaper's prctl EINVAL; i386 and x86_64 numbers
 
@@ -252,12 +252,14 @@ fn subreaper_prctl(arch: u32, option: i32, errno: i32) -> Refused {
 /// before 3.4, which brought it, the subreaper's prctl (to set it or read it) answers EINVAL.
 fn kernel(version: &str) -> Vec<Refused> {
     // The last system call of each, on x86_64 and on i386: perf_event_open (2.6.31), process_vm_writev
-    // (3.2), kexec_file_load (3.17, x86_64 only) and memfd_create.
+    // (3.2), kexec_file_load (3.17, x86_64 only) and memfd_create, membarrier (4.3; on i386 after the
+    // socket calls of its own, 359 to 373, which came with it).
     let (x86_64, i386) = match version {
         "2.6.32" => (298, 336),
         "3.4" => (311, 348),
         "3.17" => (320, 356),
-        _ => panic!("refuse kernel: VERSION is 2.6.32, 3.4 or 3.17"),
+        "4.3" => (324, 375),
+        _ => panic!("refuse kernel: VERSION is 2.6.32, 3.4, 3.17 or 4.3"),
     };
     let mut refused = vec![
         Refused { arch: X86_64, nr: x86_64, above: true, arg0: None, errno: libc::ENOSYS },
